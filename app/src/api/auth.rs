@@ -1,0 +1,155 @@
+//! Sign-in, sign-out, the current user, and password change.
+
+use crate::domain::auth::SessionUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::server::{auth as sa, error::with_status, state::AppState};
+
+/// Signs in with a username and password and sets the session cookie.
+/// Repeated failures lock the account (and the client address) for 15 minutes.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<SessionUser, AppError> {
+    with_status(
+        async move {
+            let state = AppState::current()?;
+            let headers = sa::request_headers();
+            let ip = sa::client_ip(&headers);
+            let username = username.trim().to_lowercase();
+            if username.is_empty() || password.is_empty() {
+                return Err(AppError::Validation(vec![crate::error::FieldError::new(
+                    "",
+                    "Vui lòng nhập tên đăng nhập và mật khẩu.",
+                    "Please enter your username and password.",
+                )]));
+            }
+            sa::check_throttle(&state.db, &username, &ip, state.config.login_max_failures).await?;
+            let Some(user_id) = sa::verify_login(&state.db, &username, &password).await? else {
+                sa::record_failure(&state.db, &username, &ip).await?;
+                tracing::info!(%username, %ip, "failed login");
+                return Err(AppError::Validation(vec![crate::error::FieldError::new(
+                    "",
+                    "Tên đăng nhập hoặc mật khẩu không đúng.",
+                    "Wrong username or password.",
+                )]));
+            };
+            sa::clear_failures(&state.db, &username).await?;
+            let token = sa::create_session(&state.db, user_id, state.config.session_hours).await?;
+            let cookie = sa::session_cookie(&token, state.config.session_hours, state.config.secure_cookies);
+            if let (Some(options), Ok(value)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                axum::http::HeaderValue::from_str(&cookie),
+            ) {
+                options.append_header(axum::http::header::SET_COOKIE, value);
+            }
+            tracing::info!(%username, user_id, "login");
+            sa::load_session_user(&state.db, user_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)
+        }
+        .await,
+    )
+}
+
+/// Signs out: deletes the server-side session and clears the cookie.
+#[server(prefix = "/api", endpoint = "logout", input = Json)]
+pub async fn logout() -> Result<(), AppError> {
+    with_status(
+        async move {
+            let state = AppState::current()?;
+            if let Some(token) = sa::token_from_headers(&sa::request_headers()) {
+                sa::delete_session(&state.db, &token).await?;
+            }
+            if let (Some(options), Ok(value)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                axum::http::HeaderValue::from_str(&sa::clear_session_cookie(state.config.secure_cookies)),
+            ) {
+                options.append_header(axum::http::header::SET_COOKIE, value);
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The signed-in user, or `None`.
+#[server(prefix = "/api", endpoint = "me", input = Json)]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    with_status(
+        async move {
+            let state = AppState::current()?;
+            sa::user_from_headers(&state, &sa::request_headers()).await
+        }
+        .await,
+    )
+}
+
+/// A password change request.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+    pub confirm: String,
+}
+
+/// Changes the signed-in user's password; other sessions of the user are signed out.
+#[server(prefix = "/api", endpoint = "password", input = Json)]
+pub async fn change_password(input: PasswordChange) -> Result<(), AppError> {
+    with_status(
+        async move {
+            use crate::error::FieldError;
+            let (state, user) = sa::caller().await?;
+            let mut errors = Vec::new();
+            if input.new != input.confirm {
+                errors.push(FieldError::new("confirm", "Mật khẩu nhập lại không khớp.", "The passwords do not match."));
+            }
+            if let Err(m) = sa::check_new_password(&input.new, &user.username) {
+                errors.push(FieldError { field: "new".into(), message: m });
+            }
+            if input.new == input.current {
+                errors.push(FieldError::new(
+                    "new",
+                    "Mật khẩu mới phải khác mật khẩu hiện tại.",
+                    "The new password must differ from the current one.",
+                ));
+            }
+            if sa::verify_login(&state.db, &user.username, &input.current).await?.is_none() {
+                errors.insert(0, FieldError::new("current", "Mật khẩu hiện tại không đúng.", "The current password is wrong."));
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
+            let hash = sa::hash_password_blocking(input.new).await?;
+            let mut tx = crate::server::db::begin_write(&state.db).await?;
+            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = FALSE, updated_at = $2, version = version + 1 WHERE id = $3")
+                .bind(hash)
+                .bind(crate::server::db::now())
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+            crate::server::audit::record(
+                &mut tx,
+                &user,
+                crate::server::audit::Change {
+                    action: "password",
+                    entity: "user",
+                    entity_id: Some(user.id),
+                    unit_path: user.assignments.first().map(|a| a.unit_path.as_str()).unwrap_or("/"),
+                    summary: user.username.clone(),
+                },
+                None::<&()>,
+                None::<&()>,
+            )
+            .await?;
+            tx.commit().await?;
+            if let Some(token) = sa::token_from_headers(&sa::request_headers()) {
+                sa::delete_other_sessions(&state.db, user.id, &token).await?;
+            }
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,217 @@
+//! The org-unit tree: browse, pick, add, rename, move, deactivate.
+
+use crate::domain::org::{OrgLevel, OrgUnit};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::auth::Permission,
+    server::{auth::caller, auth::caller_with, auth::require_at, error::with_status, org_units},
+};
+
+/// A unit with the chain of units above it (for breadcrumbs) and its children.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitView {
+    /// `None` for the virtual root: the caller's scope roots are then the children.
+    pub unit: Option<OrgUnit>,
+    pub ancestors: Vec<OrgUnit>,
+    pub children: Vec<OrgUnit>,
+    /// Whether the caller may change this unit's children.
+    pub can_manage: bool,
+}
+
+/// Browses the tree: the unit `id` (or the caller's scope roots when `None`) and its children.
+#[server(prefix = "/api", endpoint = "units/view", input = Json)]
+pub async fn view_unit(id: Option<i64>, include_inactive: bool) -> Result<UnitView, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::ReadRegistry).await?;
+            match id {
+                None => {
+                    let roots = org_units::by_paths(&state.db, &user.scopes(Permission::ReadRegistry)).await?;
+                    Ok(UnitView {
+                        unit: None,
+                        ancestors: vec![],
+                        children: roots,
+                        can_manage: false,
+                    })
+                }
+                Some(id) => {
+                    let unit = org_units::get(&state.db, id)
+                        .await?
+                        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+                    require_at(&user, Permission::ReadRegistry, &unit.path)?;
+                    let mut ancestors = org_units::ancestors(&state.db, &unit.path).await?;
+                    ancestors.pop();
+                    let children = org_units::children(&state.db, id, include_inactive).await?;
+                    Ok(UnitView {
+                        can_manage: user.can_at(Permission::ManageOrgUnits, &unit.path),
+                        unit: Some(unit),
+                        ancestors,
+                        children,
+                    })
+                }
+            }
+        }
+        .await,
+    )
+}
+
+/// An entry of a unit picker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitOption {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub level: OrgLevel,
+    pub parent_name: String,
+}
+
+/// What a picker asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitOptionsQuery {
+    pub level: Option<OrgLevel>,
+    /// Only units where the caller may write registry records (otherwise: read).
+    pub writable: bool,
+    pub q: String,
+}
+
+/// Active units of a level within the caller's scope, for pickers (at most 2,000).
+#[server(prefix = "/api", endpoint = "units/options", input = Json)]
+pub async fn unit_options(query: UnitOptionsQuery) -> Result<Vec<UnitOption>, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller().await?;
+            let permission = if query.writable { Permission::WriteRegistry } else { Permission::ReadRegistry };
+            let scopes = user.scopes(permission);
+            let rows = org_units::in_scope(&state.db, &scopes, query.level, &query.q, 2000).await?;
+            Ok(rows
+                .into_iter()
+                .map(|(u, parent_name)| UnitOption {
+                    id: u.id,
+                    name: u.name,
+                    code: u.code,
+                    level: u.level,
+                    parent_name,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// A new unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUnitInput {
+    pub parent_id: Option<i64>,
+    pub level: OrgLevel,
+    pub code: String,
+    pub name: String,
+}
+
+/// Adds a unit under a parent.
+#[server(prefix = "/api", endpoint = "units/create", input = Json)]
+pub async fn create_unit(input: NewUnitInput) -> Result<OrgUnit, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::ManageOrgUnits).await?;
+            org_units::create(
+                &state.db,
+                &user,
+                org_units::NewUnit {
+                    parent_id: input.parent_id,
+                    level: input.level,
+                    code: input.code,
+                    name: input.name,
+                },
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Renames a unit (code and name).
+#[server(prefix = "/api", endpoint = "units/rename", input = Json)]
+pub async fn rename_unit(id: i64, code: String, name: String) -> Result<OrgUnit, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::ManageOrgUnits).await?;
+            org_units::rename(&state.db, &user, id, &code, &name).await
+        }
+        .await,
+    )
+}
+
+/// Deactivates or reactivates a unit.
+#[server(prefix = "/api", endpoint = "units/set-active", input = Json)]
+pub async fn set_unit_active(id: i64, active: bool) -> Result<OrgUnit, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::ManageOrgUnits).await?;
+            org_units::set_active(&state.db, &user, id, active).await
+        }
+        .await,
+    )
+}
+
+/// Moves a unit (with its subtree) under another parent.
+#[server(prefix = "/api", endpoint = "units/move", input = Json)]
+pub async fn move_unit(id: i64, new_parent_id: i64) -> Result<OrgUnit, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::ManageOrgUnits).await?;
+            org_units::move_unit(&state.db, &user, id, new_parent_id).await
+        }
+        .await,
+    )
+}
+
+/// Counts of registry records and areas within the caller's scope, for the home page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaSummary {
+    pub communes: i64,
+    pub villages: i64,
+    pub households: i64,
+    pub clans: i64,
+    pub organisations: i64,
+}
+
+/// What lies within the caller's read scope.
+#[server(prefix = "/api", endpoint = "units/summary", input = Json)]
+pub async fn scope_summary() -> Result<AreaSummary, AppError> {
+    with_status(
+        async move {
+            use crate::server::db::Db;
+            use sqlx::QueryBuilder;
+            let (state, user) = caller_with(Permission::ReadRegistry).await?;
+            let scopes = user.scopes(Permission::ReadRegistry);
+            let count = |sql: &'static str, column: &'static str| {
+                let mut qb: QueryBuilder<Db> = QueryBuilder::new(sql);
+                org_units::push_scope_filter(&mut qb, column, &scopes);
+                qb
+            };
+            let mut q = count("SELECT COUNT(*) FROM org_units u WHERE u.active AND u.level = 'xa' AND ", "u.path");
+            let communes: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
+            let mut q = count("SELECT COUNT(*) FROM org_units u WHERE u.active AND u.level = 'thon' AND ", "u.path");
+            let villages: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
+            let mut q = count(
+                "SELECT COUNT(*) FROM households h JOIN org_units v ON v.id = h.village_id WHERE h.active AND ",
+                "v.path",
+            );
+            let households: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
+            let mut q = count("SELECT COUNT(*) FROM clans k JOIN org_units c ON c.id = k.commune_id WHERE k.active AND ", "c.path");
+            let clans: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
+            let mut q = count(
+                "SELECT COUNT(*) FROM organisations o JOIN org_units u ON u.id = o.managing_unit_id WHERE o.active AND ",
+                "u.path",
+            );
+            let organisations: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
+            Ok(AreaSummary { communes, villages, households, clans, organisations })
+        }
+        .await,
+    )
+}

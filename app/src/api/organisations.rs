@@ -1,0 +1,75 @@
+//! Organisation-unit registry (cơ quan, trường học, doanh nghiệp).
+
+use crate::domain::listing::{ListQuery, Page};
+use crate::domain::registry::{Organisation, OrganisationInput};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::auth::Permission,
+    server::{auth::caller_with, error::with_status, org_units, registry},
+};
+
+/// One page of organisation units within the caller's scope.
+#[server(prefix = "/api", endpoint = "organisations/list", input = Json)]
+pub async fn list_organisations(query: ListQuery) -> Result<Page<Organisation>, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::ReadRegistry).await?;
+            let query = query.clamped();
+            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            registry::list_organisations(&state.db, &scopes, &query).await
+        }
+        .await,
+    )
+}
+
+/// One organisation unit.
+#[server(prefix = "/api", endpoint = "organisations/get", input = Json)]
+pub async fn get_organisation(id: i64) -> Result<Organisation, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::ReadRegistry).await?;
+            Ok(registry::find_organisation(&state.db, &user, id, Permission::ReadRegistry).await?.0)
+        }
+        .await,
+    )
+}
+
+/// Creates an organisation unit.
+#[server(prefix = "/api", endpoint = "organisations/create", input = Json)]
+pub async fn create_organisation(input: OrganisationInput) -> Result<Organisation, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::WriteRegistry).await?;
+            registry::create_organisation(&state.db, &user, input).await
+        }
+        .await,
+    )
+}
+
+/// Updates an organisation unit.
+#[server(prefix = "/api", endpoint = "organisations/update", input = Json)]
+pub async fn update_organisation(id: i64, version: i64, input: OrganisationInput) -> Result<Organisation, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::WriteRegistry).await?;
+            registry::update_organisation(&state.db, &user, id, version, input).await
+        }
+        .await,
+    )
+}
+
+/// Deactivates or reactivates an organisation unit.
+#[server(prefix = "/api", endpoint = "organisations/set-active", input = Json)]
+pub async fn set_organisation_active(id: i64, version: i64, active: bool) -> Result<Organisation, AppError> {
+    with_status(
+        async move {
+            let (state, user) = caller_with(Permission::WriteRegistry).await?;
+            registry::set_organisation_active(&state.db, &user, id, version, active).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,261 @@
+//! The HTML shell, the app component with its routes, and the navigation shown by role.
+
+use crate::api::auth::{current_user, logout};
+use crate::components::{use_lang, UserResource};
+use crate::domain::auth::{Permission, SessionUser};
+use crate::i18n::Lang;
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+
+/// The language of the current request (server) or page (browser).
+fn detect_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        let headers = crate::server::auth::request_headers();
+        let cookie = headers
+            .get(axum::http::header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Lang::from_cookie_header(cookie)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .map(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default()
+    }
+}
+
+/// Sets the Content-Security-Policy of a rendered page. Inline scripts (the hydration loader and
+/// resource data) carry a per-response nonce; WebAssembly needs `wasm-unsafe-eval`.
+#[cfg(feature = "ssr")]
+fn set_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&policy),
+    ) {
+        options.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_security_policy();
+    let lang = detect_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: context (language, current user), shell layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = detect_lang();
+    provide_context(lang);
+    let user: UserResource = Resource::new(|| (), |_| current_user());
+    provide_context(user);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/khuyen-hoc.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title formatter=|text: String| {
+            if text.is_empty() { "Khuyến Học".to_string() } else { format!("{text} · Khuyến Học") }
+        } />
+        <Router>
+            <div class="app">
+                <a class="skip-link" href="#noi-dung">
+                    {lang.t("Bỏ qua, đến nội dung chính", "Skip to main content")}
+                </a>
+                <TopBar />
+                <main class="content" id="noi-dung" tabindex="-1">
+                    <Routes fallback=|| view! { <pages::NotFound /> }>
+                        <Route path=path!("/") view=pages::home::HomePage />
+                        <Route path=path!("/dang-nhap") view=pages::login::LoginPage />
+                        <Route path=path!("/doi-mat-khau") view=pages::login::ChangePasswordPage />
+                        <Route path=path!("/don-vi") view=pages::org_units::OrgUnitsPage />
+                        <Route path=path!("/don-vi/nhap") view=pages::imports::OrgUnitImportPage />
+                        <Route path=path!("/ho-gia-dinh") view=pages::households::HouseholdListPage />
+                        <Route path=path!("/ho-gia-dinh/nhap") view=pages::imports::HouseholdImportPage />
+                        <Route path=path!("/ho-gia-dinh/:id") view=pages::households::HouseholdFormPage />
+                        <Route path=path!("/dong-ho") view=pages::clans::ClanListPage />
+                        <Route path=path!("/dong-ho/:id") view=pages::clans::ClanFormPage />
+                        <Route path=path!("/co-quan-don-vi") view=pages::organisations::OrganisationListPage />
+                        <Route path=path!("/co-quan-don-vi/:id") view=pages::organisations::OrganisationFormPage />
+                        <Route path=path!("/nguoi-dung") view=pages::users::UsersPage />
+                        <Route path=path!("/nhat-ky") view=pages::audit::AuditPage />
+                    </Routes>
+                </main>
+                <footer class="footer">
+                    {lang.t(
+                        "Khuyến Học — nền tảng xây dựng xã hội học tập. Dữ liệu mẫu là dữ liệu minh hoạ.",
+                        "Khuyến Học — a learning-society platform. Demo data is illustrative.",
+                    )}
+                </footer>
+            </div>
+        </Router>
+    }
+}
+
+/// One entry of the main navigation.
+struct NavItem {
+    href: &'static str,
+    vi: &'static str,
+    en: &'static str,
+    permission: Permission,
+}
+
+const NAV: &[NavItem] = &[
+    NavItem { href: "/ho-gia-dinh", vi: "Hộ gia đình", en: "Households", permission: Permission::ReadRegistry },
+    NavItem { href: "/dong-ho", vi: "Dòng họ", en: "Clans", permission: Permission::ReadRegistry },
+    NavItem { href: "/co-quan-don-vi", vi: "Cơ quan, đơn vị", en: "Organisations", permission: Permission::ReadRegistry },
+    NavItem { href: "/don-vi", vi: "Địa bàn", en: "Areas", permission: Permission::ReadRegistry },
+    NavItem { href: "/nguoi-dung", vi: "Người dùng", en: "Users", permission: Permission::ManageUsers },
+    NavItem { href: "/nhat-ky", vi: "Nhật ký", en: "Audit log", permission: Permission::ReadAudit },
+];
+
+/// The top bar: brand, navigation by role, user box and language switch.
+#[component]
+fn TopBar() -> impl IntoView {
+    let lang = use_lang();
+    let user = expect_context::<UserResource>();
+    let location = use_location();
+    let lang_href = move |target: Lang| {
+        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        format!("/lang/{}?next={}", target.tag(), urlencode(&here))
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Khuyến Học"</a>
+            <details class="navmenu" open>
+                <summary>{lang.t("☰ Danh mục", "☰ Menu")}</summary>
+                <nav class="mainnav" aria-label=lang.t("Danh mục chính", "Main menu")>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let me: Option<SessionUser> = user.await.ok().flatten();
+                            let items = NAV
+                                .iter()
+                                .filter(|item| me.as_ref().is_some_and(|u| u.can(item.permission)))
+                                .map(|item| {
+                                    view! {
+                                        <li>
+                                            <A href=item.href>{lang.t(item.vi, item.en)}</A>
+                                        </li>
+                                    }
+                                })
+                                .collect_view();
+                            view! { <ul>{items}</ul> }
+                        })}
+                    </Suspense>
+                </nav>
+            </details>
+            <div class="userbox">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await.ok().flatten() {
+                            Some(me) => {
+                                let roles = me
+                                    .assignments
+                                    .iter()
+                                    .map(|a| format!("{} — {}", a.role.label(lang), a.unit_name))
+                                    .collect::<Vec<_>>()
+                                    .join("; ");
+                                view! {
+                                    <span>{me.full_name.clone()}</span>
+                                    " "
+                                    <span class="role">{roles}</span>
+                                    " "
+                                    <a href="/doi-mat-khau">{lang.t("Đổi mật khẩu", "Change password")}</a>
+                                    " "
+                                    <LogoutButton />
+                                }
+                                    .into_any()
+                            }
+                            None => {
+                                view! { <a href="/dang-nhap">{lang.t("Đăng nhập", "Sign in")}</a> }
+                                    .into_any()
+                            }
+                        }
+                    })}
+                </Suspense>
+            </div>
+            <div class="lang-switch">
+                <a
+                    href=move || lang_href(Lang::Vi)
+                    aria-current=move || (lang == Lang::Vi).then_some("true")
+                    hreflang="vi"
+                    rel="external"
+                >
+                    "Tiếng Việt"
+                </a>
+                " · "
+                <a
+                    href=move || lang_href(Lang::En)
+                    aria-current=move || (lang == Lang::En).then_some("true")
+                    hreflang="en"
+                    rel="external"
+                >
+                    "English"
+                </a>
+            </div>
+        </header>
+    }
+}
+
+/// Signs out and reloads the sign-in page.
+#[component]
+fn LogoutButton() -> impl IntoView {
+    let lang = use_lang();
+    let action = Action::new(|_: &()| logout());
+    Effect::new(move |_| {
+        if action.value().get().is_some() {
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = window().location().assign("/dang-nhap");
+            }
+        }
+    });
+    view! {
+        <button class="btn-link" type="button" on:click=move |_| { action.dispatch(()); }>
+            {lang.t("Đăng xuất", "Sign out")}
+        </button>
+    }
+}
+
+/// Percent-encodes a path and query for use inside a query parameter.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

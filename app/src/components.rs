@@ -1,0 +1,358 @@
+//! Reusable pieces of the interface: language and user context, guards, error and field
+//! messages, pager, unit picker, and small formatting helpers.
+
+use crate::api::org_units::{unit_options, UnitOption, UnitOptionsQuery};
+use crate::domain::auth::{Permission, SessionUser};
+use crate::domain::listing::ListQuery;
+use crate::domain::org::OrgLevel;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+use leptos_router::params::ParamsMap;
+use std::sync::Arc;
+
+/// The signed-in user, loaded once per page load and shared through context.
+pub type UserResource = Resource<Result<Option<SessionUser>, AppError>>;
+
+/// The interface language of this page.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// Renders `children` with the signed-in user when they hold `permission`; otherwise sends them
+/// to sign in, to change their password, or shows a clear "not allowed" message.
+#[component]
+pub fn Guard<F, V>(permission: Permission, children: F) -> impl IntoView
+where
+    F: Fn(SessionUser) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let lang = use_lang();
+    let user = expect_context::<UserResource>();
+    let location = use_location();
+    let children = Arc::new(children);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(me)) if me.must_change_password => {
+                            view! { <Redirect path="/doi-mat-khau" /> }.into_any()
+                        }
+                        Ok(Some(me)) if me.can(permission) => children(me).into_view().into_any(),
+                        Ok(Some(_)) => view! { <ErrorAlert error=AppError::forbidden() /> }.into_any(),
+                        Ok(None) | Err(AppError::Unauthenticated) => {
+                            let next = format!(
+                                "/dang-nhap?next={}",
+                                crate::app::urlencode(&location.pathname.get_untracked()),
+                            );
+                            view! { <Redirect path=next /> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A red alert box with an error's message in the page language.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    let lang = use_lang();
+    let title = match &error {
+        AppError::Forbidden(_) => lang.t("Không có quyền", "Not allowed"),
+        AppError::NotFound(_) => lang.t("Không tìm thấy", "Not found"),
+        AppError::Conflict { .. } => lang.t("Dữ liệu đã thay đổi", "Data has changed"),
+        _ => lang.t("Có lỗi", "Error"),
+    };
+    view! {
+        <div class="alert alert-error" role="alert">
+            <strong>{title}": "</strong>
+            {error.message(lang)}
+        </div>
+    }
+}
+
+/// The error of an action result, if any, as an alert.
+pub fn action_error<T: Clone + Send + Sync + 'static>(
+    value: RwSignal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
+    move || match value.get() {
+        Some(Err(e)) => Some(view! { <ErrorAlert error=e /> }),
+        _ => None,
+    }
+}
+
+/// The validation message for `field` from the last failed save, shown under the input.
+pub fn field_error(errors: Signal<Option<AppError>>, field: impl Into<String>) -> impl IntoView {
+    let lang = use_lang();
+    let field: String = field.into();
+    move || {
+        let field = field.clone();
+        errors
+            .get()
+            .and_then(|e| e.field_message(&field, lang))
+            .map(|m| view! { <p class="field-error" role="alert" id=format!("{field}-error")>{m}</p> })
+    }
+}
+
+/// The CSS class of a field wrapper: `field invalid` when it has an error.
+pub fn field_class(errors: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> &'static str {
+    let lang = use_lang();
+    move || {
+        if errors.get().and_then(|e| e.field_message(field, lang)).is_some() {
+            "field invalid"
+        } else {
+            "field"
+        }
+    }
+}
+
+/// Page links for a list. `href(page)` builds the link of a page.
+#[component]
+pub fn Pager(page: i64, page_count: i64, total: i64, href: Arc<dyn Fn(i64) -> String + Send + Sync>) -> impl IntoView {
+    let lang = use_lang();
+    let mut pages: Vec<i64> = vec![1, page - 2, page - 1, page, page + 1, page + 2, page_count]
+        .into_iter()
+        .filter(|p| *p >= 1 && *p <= page_count)
+        .collect();
+    pages.dedup();
+    pages.sort_unstable();
+    pages.dedup();
+    let mut items = Vec::new();
+    let mut last = 0;
+    for p in pages {
+        if p > last + 1 {
+            items.push(view! { <span>"…"</span> }.into_any());
+        }
+        last = p;
+        if p == page {
+            items.push(view! { <span class="current" aria-current="page">{p}</span> }.into_any());
+        } else {
+            items.push(
+                view! {
+                    <a href=href(p) aria-label=format!("{} {p}", lang.t("Trang", "Page"))>
+                        {p}
+                    </a>
+                }
+                .into_any(),
+            );
+        }
+    }
+    view! {
+        <nav class="pager" aria-label=lang.t("Phân trang", "Pages")>
+            {items}
+            <span class="pager-info">
+                {format!(
+                    "{} {} · {}",
+                    crate::i18n::format_int(lang, total),
+                    lang.t("bản ghi", "records"),
+                    format!("{} {page}/{page_count}", lang.t("trang", "page")),
+                )}
+            </span>
+        </nav>
+    }
+}
+
+/// Reads a list query from the URL query string.
+pub fn list_query_from(params: &ParamsMap) -> ListQuery {
+    ListQuery {
+        unit_id: params.get("unit").and_then(|v| v.parse().ok()).filter(|id: &i64| *id > 0),
+        q: params.get("q").unwrap_or_default(),
+        sort: params.get("sort").unwrap_or_default(),
+        desc: params.get("desc").is_some_and(|v| v == "1"),
+        page: params.get("page").and_then(|v| v.parse().ok()).unwrap_or(1),
+        per_page: params.get("per").and_then(|v| v.parse().ok()).unwrap_or(crate::domain::listing::DEFAULT_PER_PAGE),
+        include_inactive: params.get("all").is_some_and(|v| v == "1"),
+    }
+    .clamped()
+}
+
+/// The query string (without `?`) that reproduces a list query; the page is left out when 1.
+pub fn list_query_string(q: &ListQuery) -> String {
+    use crate::app::urlencode;
+    let mut parts = Vec::new();
+    if let Some(u) = q.unit_id {
+        parts.push(format!("unit={u}"));
+    }
+    if !q.q.is_empty() {
+        parts.push(format!("q={}", urlencode(&q.q)));
+    }
+    if !q.sort.is_empty() {
+        parts.push(format!("sort={}", urlencode(&q.sort)));
+    }
+    if q.desc {
+        parts.push("desc=1".into());
+    }
+    if q.include_inactive {
+        parts.push("all=1".into());
+    }
+    if q.page > 1 {
+        parts.push(format!("page={}", q.page));
+    }
+    if q.per_page != crate::domain::listing::DEFAULT_PER_PAGE {
+        parts.push(format!("per={}", q.per_page));
+    }
+    parts.join("&")
+}
+
+/// A sortable column header link: clicking sorts by `key`, clicking again reverses.
+pub fn sort_header(base: &'static str, q: &ListQuery, key: &'static str, label: &'static str) -> impl IntoView {
+    let active = q.sort == key || (q.sort.is_empty() && key.is_empty());
+    let next = ListQuery {
+        sort: key.to_string(),
+        desc: active && !q.desc,
+        page: 1,
+        ..q.clone()
+    };
+    let class = match (active, q.desc) {
+        (true, false) => "sort sort-asc",
+        (true, true) => "sort sort-desc",
+        _ => "sort",
+    };
+    let aria = active.then_some(if q.desc { "descending" } else { "ascending" });
+    view! {
+        <th aria-sort=aria>
+            <a class=class href=format!("{base}?{}", list_query_string(&next))>{label}</a>
+        </th>
+    }
+}
+
+/// Loads the units of a level within the caller's scope, for pickers.
+pub fn unit_options_resource(level: Option<OrgLevel>, writable: bool) -> Resource<Result<Vec<UnitOption>, AppError>> {
+    Resource::new(
+        move || (),
+        move |_| unit_options(UnitOptionsQuery { level, writable, q: String::new() }),
+    )
+}
+
+/// A `<select>` of org units grouped by their parent. `value` holds the chosen id (0 = none).
+#[component]
+pub fn UnitSelect(
+    /// The `id` and `name` of the select element.
+    id: &'static str,
+    level: Option<OrgLevel>,
+    writable: bool,
+    value: RwSignal<i64>,
+    /// The text of the empty choice.
+    empty_label: &'static str,
+    #[prop(optional)] invalid: Option<Signal<bool>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let options = unit_options_resource(level, writable);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải danh sách…", "Loading list…")}</p> }>
+            {move || Suspend::new(async move {
+                let list = options.await.unwrap_or_default();
+                let mut groups: Vec<(String, Vec<UnitOption>)> = Vec::new();
+                for o in list {
+                    match groups.last_mut() {
+                        Some((parent, items)) if *parent == o.parent_name => items.push(o),
+                        _ => groups.push((o.parent_name.clone(), vec![o])),
+                    }
+                }
+                let groups_view = groups
+                    .into_iter()
+                    .map(|(parent, items)| {
+                        let opts = items
+                            .into_iter()
+                            .map(|o| {
+                                let id = o.id;
+                                view! {
+                                    <option value=id.to_string() selected=move || value.get() == id>
+                                        {o.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view();
+                        view! { <optgroup label=parent>{opts}</optgroup> }
+                    })
+                    .collect_view();
+                view! {
+                    <select
+                        id=id
+                        name=id
+                        aria-invalid=move || invalid.map(|s| s.get()).unwrap_or(false).then_some("true")
+                        on:change=move |ev| value.set(event_target_value(&ev).parse().unwrap_or(0))
+                    >
+                        <option value="0" selected=move || value.get() == 0>{empty_label}</option>
+                        {groups_view}
+                    </select>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Formats a UTC time in Vietnam time (UTC+7): `29/11/2026 17:05`.
+pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    (at + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// Navigates the whole page (used after sign-in so every part reloads with the new session).
+pub fn hard_navigate(_to: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().assign(_to);
+    }
+}
+
+/// The current year on this device (browser) or server, for form checks. The server checks
+/// again with its own clock.
+pub fn current_year() -> i32 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::new_0().get_full_year() as i32
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use chrono::Datelike;
+        (chrono::Utc::now() + chrono::Duration::hours(7)).year()
+    }
+}
+
+/// The list-page toolbar: search box, unit filter, "show inactive", export and extra buttons.
+#[component]
+pub fn ListToolbar(
+    /// The list page address, e.g. `/ho-gia-dinh`.
+    base: &'static str,
+    /// The export address, e.g. `/export/households.xlsx`.
+    export: &'static str,
+    query: ListQuery,
+    /// Unit filter level (`None`: any level).
+    unit_level: Option<OrgLevel>,
+    search_label: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let unit = RwSignal::new(query.unit_id.unwrap_or(0));
+    let export_href = format!("{export}?{}&lang={}", list_query_string(&ListQuery { page: 1, ..query.clone() }), lang.tag());
+    view! {
+        <leptos_router::components::Form method="GET" action=base attr:class="toolbar" attr:role="search">
+            <div class="field">
+                <label for="q">{search_label}</label>
+                <input id="q" name="q" type="search" value=query.q.clone() />
+            </div>
+            <div class="field">
+                <label for="unit">{lang.t("Địa bàn", "Area")}</label>
+                <UnitSelect id="unit" level=unit_level writable=false value=unit empty_label=lang.t("Tất cả trong phạm vi", "All in my area") />
+            </div>
+            <label class="checkbox">
+                <input type="checkbox" name="all" value="1" checked=query.include_inactive />
+                {lang.t("Gồm cả bản ghi ngừng hoạt động", "Include inactive")}
+            </label>
+            <input type="hidden" name="sort" value=query.sort.clone() />
+            <input type="hidden" name="desc" value=if query.desc { "1" } else { "0" } />
+            <button class="btn btn-primary" type="submit">{lang.t("Tìm", "Search")}</button>
+            <div class="toolbar-spacer"></div>
+            <a class="btn btn-secondary" href=export_href rel="external" download>
+                {lang.t("Xuất Excel", "Export to Excel")}
+            </a>
+            {children.map(|c| c())}
+        </leptos_router::components::Form>
+    }
+}

@@ -1,0 +1,9 @@
+//! Pure domain types and rules, shared by the browser (instant feedback) and the server (the
+//! authority). No I/O and no framework types live here; it compiles to wasm and native alike.
+
+pub mod auth;
+pub mod import;
+pub mod listing;
+pub mod org;
+pub mod registry;
+pub mod text;

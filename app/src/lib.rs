@@ -1,0 +1,31 @@
+//! Khuyến Học: the isomorphic crate. The same code renders pages on the server (`ssr`) and
+//! hydrates them in the browser (`hydrate`).
+//!
+//! A guided tour:
+//! - [`domain`]: pure rules and types (org tree, roles, registry validation, imports; criteria
+//!   and scoring), shared by browser and server;
+//! - [`api`]: the server functions, the only door from the browser to the data;
+//! - [`server`] (`ssr` only): database, sessions, queries, imports/exports, demo data;
+//! - [`app`], [`pages`], [`components`]: the user interface.
+
+#![recursion_limit = "512"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use app::{shell, App};
+
+/// Browser entry point: attaches the server-rendered page to the WebAssembly app.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

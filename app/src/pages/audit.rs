@@ -1,0 +1,4 @@
+//! Audit.
+use leptos::prelude::*;
+#[component]
+pub fn AuditPage() -> impl IntoView { view! { <p>"TODO"</p> } }

@@ -1,0 +1,4 @@
+//! Org unit tree.
+use leptos::prelude::*;
+#[component]
+pub fn OrgUnitsPage() -> impl IntoView { view! { <p>"TODO"</p> } }

@@ -1,0 +1,419 @@
+//! Households: list, read, create, update, deactivate, all scoped to the caller's org units.
+
+use crate::domain::auth::{Permission, SessionUser};
+use crate::domain::listing::{ListQuery, Page};
+use crate::domain::org::OrgLevel;
+use crate::domain::registry::{household_duplicate_key, Household, HouseholdInput, Member};
+use crate::domain::text::search_key;
+use crate::error::{AppError, AppResult};
+use crate::server::audit::{self, Change};
+use crate::server::auth::require_at;
+use crate::server::db::{self, Conn, Db, Pool};
+use crate::server::org_units::{self, push_scope_filter};
+use sqlx::QueryBuilder;
+
+/// A row of the household list.
+pub use crate::api::households::HouseholdRow;
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    code: String,
+    head_name: String,
+    address: String,
+    phone: String,
+    member_count: i64,
+    active: bool,
+    village_id: i64,
+    village_name: String,
+    commune_name: String,
+}
+
+impl From<ListRow> for HouseholdRow {
+    fn from(r: ListRow) -> Self {
+        HouseholdRow {
+            id: r.id,
+            code: r.code,
+            head_name: r.head_name,
+            address: r.address,
+            phone: r.phone,
+            member_count: r.member_count,
+            active: r.active,
+            village_id: r.village_id,
+            village_name: r.village_name,
+            commune_name: r.commune_name,
+        }
+    }
+}
+
+const FROM: &str = " FROM households h
+    JOIN org_units v ON v.id = h.village_id
+    LEFT JOIN org_units c ON c.id = v.parent_id
+    WHERE ";
+
+fn push_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q: &ListQuery) {
+    push_scope_filter(qb, "v.path", scopes);
+    if !q.include_inactive {
+        qb.push(" AND h.active");
+    }
+    for word in q.search_words() {
+        qb.push(" AND h.search_key LIKE ").push_bind(format!("%{word}%"));
+    }
+}
+
+/// One page of households within `scopes`, filtered and sorted as asked.
+pub async fn list(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppResult<Page<HouseholdRow>> {
+    let mut count: QueryBuilder<Db> = QueryBuilder::new("SELECT COUNT(*)");
+    count.push(FROM);
+    push_filters(&mut count, scopes, q);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+
+    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+        "SELECT h.id, h.code, h.head_name, h.address, h.phone, h.member_count, h.active,
+         h.village_id, v.name AS village_name, COALESCE(c.name, '') AS commune_name",
+    );
+    qb.push(FROM);
+    push_filters(&mut qb, scopes, q);
+    let order = match q.sort.as_str() {
+        "village" => "c.search_key, v.search_key, h.search_key",
+        "members" => "h.member_count",
+        "code" => "h.code",
+        "updated" => "h.updated_at",
+        _ => "h.search_key",
+    };
+    let dir = if q.desc { " DESC" } else { " ASC" };
+    qb.push(" ORDER BY ");
+    for (i, col) in order.split(", ").enumerate() {
+        if i > 0 {
+            qb.push(", ");
+        }
+        qb.push(col).push(dir);
+    }
+    qb.push(", h.id LIMIT ").push_bind(q.per_page).push(" OFFSET ").push_bind(q.offset());
+    let rows: Vec<ListRow> = qb.build_query_as().fetch_all(pool).await?;
+    Ok(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        total,
+        page: q.page,
+        per_page: q.per_page,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    version: i64,
+    village_id: i64,
+    village_name: String,
+    commune_name: String,
+    village_path: String,
+    code: String,
+    head_name: String,
+    address: String,
+    phone: String,
+    member_count: i64,
+    active: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    full_name: String,
+    birth_year: Option<i32>,
+    relation: String,
+}
+
+/// A household with its members, and the path of its village (for scope checks).
+pub async fn get(conn: &mut Conn, id: i64) -> AppResult<Option<(Household, String)>> {
+    let Some(row) = sqlx::query_as::<_, DetailRow>(
+        "SELECT h.id, h.version, h.village_id, v.name AS village_name, COALESCE(c.name, '') AS commune_name,
+         v.path AS village_path, h.code, h.head_name, h.address, h.phone, h.member_count, h.active
+         FROM households h JOIN org_units v ON v.id = h.village_id LEFT JOIN org_units c ON c.id = v.parent_id
+         WHERE h.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let members = sqlx::query_as::<_, MemberRow>(
+        "SELECT full_name, birth_year, relation FROM household_members WHERE household_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|m| Member {
+        full_name: m.full_name,
+        birth_year: m.birth_year,
+        relation: m.relation,
+    })
+    .collect();
+    Ok(Some((
+        Household {
+            id: row.id,
+            version: row.version,
+            village_id: row.village_id,
+            village_name: row.village_name,
+            commune_name: row.commune_name,
+            code: row.code,
+            head_name: row.head_name,
+            address: row.address,
+            phone: row.phone,
+            member_count: row.member_count,
+            members,
+            active: row.active,
+        },
+        row.village_path,
+    )))
+}
+
+/// Reads a household the caller may see.
+pub async fn find(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<Household> {
+    let mut conn = pool.acquire().await?;
+    let (household, path) = get(&mut conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    require_at(user, Permission::ReadRegistry, &path)?;
+    Ok(household)
+}
+
+/// Reads a household the caller may change, or fails with not found / forbidden.
+async fn find_writable(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<(Household, String)> {
+    let mut conn = pool.acquire().await?;
+    let (household, path) = get(&mut conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    require_at(user, Permission::WriteRegistry, &path)?;
+    Ok((household, path))
+}
+
+/// The searchable text of a household: head, code, address, phone and members.
+fn household_search_key(input: &HouseholdInput) -> String {
+    let mut text = format!("{} {} {} {}", input.head_name, input.code, input.address, input.phone);
+    for m in &input.members {
+        text.push(' ');
+        text.push_str(&m.full_name);
+    }
+    search_key(&text)
+}
+
+/// Checks that `village_id` is an active village the caller may write in; returns its path.
+async fn writable_village(pool: &Pool, user: &SessionUser, village_id: i64) -> AppResult<String> {
+    let village = org_units::get(pool, village_id).await?.ok_or_else(|| {
+        AppError::field("village_id", "Thôn / tổ dân phố không tồn tại.", "That village does not exist.")
+    })?;
+    if village.level != OrgLevel::Village || !village.active {
+        return Err(AppError::field(
+            "village_id",
+            "Hãy chọn một thôn / tổ dân phố đang hoạt động.",
+            "Choose an active village.",
+        ));
+    }
+    require_at(user, Permission::WriteRegistry, &village.path)?;
+    Ok(village.path)
+}
+
+fn code_taken(code: &str) -> AppError {
+    AppError::field(
+        "code",
+        format!("Mã hộ \"{code}\" đã được dùng trong thôn này."),
+        format!("Household code \"{code}\" is already used in this village."),
+    )
+}
+
+/// Writes the members of a household (replacing any previous list).
+async fn write_members(conn: &mut Conn, household_id: i64, members: &[Member]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM household_members WHERE household_id = $1")
+        .bind(household_id)
+        .execute(&mut *conn)
+        .await?;
+    for (i, m) in members.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO household_members (household_id, position, full_name, birth_year, relation) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(household_id)
+        .bind(i as i64)
+        .bind(&m.full_name)
+        .bind(m.birth_year)
+        .bind(&m.relation)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts a validated household. No scope check and no audit: callers do both.
+pub async fn insert(conn: &mut Conn, input: &HouseholdInput) -> Result<i64, sqlx::Error> {
+    let now = db::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO households (village_id, code, head_name, address, phone, member_count, search_key, dup_key, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(input.village_id)
+    .bind(&input.code)
+    .bind(&input.head_name)
+    .bind(&input.address)
+    .bind(&input.phone)
+    .bind(input.members.len() as i64 + 1)
+    .bind(household_search_key(input))
+    .bind(household_duplicate_key(input.village_id, &input.head_name, &input.address))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    write_members(conn, id, &input.members).await?;
+    Ok(id)
+}
+
+/// The id of an active household with the same duplicate key, if any.
+pub async fn find_duplicate(conn: &mut Conn, input: &HouseholdInput, except: Option<i64>) -> AppResult<Option<i64>> {
+    let key = household_duplicate_key(input.village_id, &input.head_name, &input.address);
+    Ok(sqlx::query_scalar("SELECT id FROM households WHERE dup_key = $1 AND active AND id <> $2 LIMIT 1")
+        .bind(key)
+        .bind(except.unwrap_or(0))
+        .fetch_optional(conn)
+        .await?)
+}
+
+fn duplicate_error(existing: i64) -> AppError {
+    AppError::field(
+        "head_name",
+        format!("Đã có hộ cùng chủ hộ và địa chỉ trong thôn này (hộ số {existing})."),
+        format!("A household with the same head and address already exists in this village (no. {existing})."),
+    )
+}
+
+/// Creates a household as `user`.
+pub async fn create(pool: &Pool, user: &SessionUser, input: HouseholdInput, this_year: i32) -> AppResult<Household> {
+    let input = input.validate(this_year).map_err(AppError::Validation)?;
+    let path = writable_village(pool, user, input.village_id).await?;
+    let mut tx = db::begin_write(pool).await?;
+    if let Some(existing) = find_duplicate(&mut tx, &input, None).await? {
+        return Err(duplicate_error(existing));
+    }
+    let id = match insert(&mut tx, &input).await {
+        Ok(id) => id,
+        Err(e) if db::is_unique_violation(&e, "households_code_key") => return Err(code_taken(&input.code)),
+        Err(e) => return Err(e.into()),
+    };
+    let (created, _) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    audit::record(
+        &mut tx,
+        user,
+        Change {
+            action: "create",
+            entity: "household",
+            entity_id: Some(id),
+            unit_path: &path,
+            summary: created.head_name.clone(),
+        },
+        None::<&Household>,
+        Some(&created),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Updates a household if `version` is still the stored one; otherwise a conflict carrying the
+/// current record.
+pub async fn update(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    version: i64,
+    input: HouseholdInput,
+    this_year: i32,
+) -> AppResult<Household> {
+    let input = input.validate(this_year).map_err(AppError::Validation)?;
+    // Scope checks first, outside the write lock: the version check below catches any change
+    // made in between.
+    find_writable(pool, user, id).await?;
+    let new_path = writable_village(pool, user, input.village_id).await?;
+    let mut tx = db::begin_write(pool).await?;
+    let (before, _) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    if let Some(existing) = find_duplicate(&mut tx, &input, Some(id)).await? {
+        return Err(duplicate_error(existing));
+    }
+    let res = sqlx::query(
+        "UPDATE households SET village_id = $1, code = $2, head_name = $3, address = $4, phone = $5,
+         member_count = $6, search_key = $7, dup_key = $8, updated_at = $9, version = version + 1
+         WHERE id = $10 AND version = $11",
+    )
+    .bind(input.village_id)
+    .bind(&input.code)
+    .bind(&input.head_name)
+    .bind(&input.address)
+    .bind(&input.phone)
+    .bind(input.members.len() as i64 + 1)
+    .bind(household_search_key(&input))
+    .bind(household_duplicate_key(input.village_id, &input.head_name, &input.address))
+    .bind(db::now())
+    .bind(id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await;
+    match res {
+        Ok(done) if done.rows_affected() == 0 => {
+            let current = get(&mut tx, id).await?.map(|(h, _)| h);
+            return Err(AppError::conflict(current.and_then(|h| serde_json::to_string(&h).ok())));
+        }
+        Ok(_) => {}
+        Err(e) if db::is_unique_violation(&e, "households_code_key") => return Err(code_taken(&input.code)),
+        Err(e) => return Err(e.into()),
+    }
+    write_members(&mut tx, id, &input.members).await?;
+    let (after, _) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    audit::record(
+        &mut tx,
+        user,
+        Change {
+            action: "update",
+            entity: "household",
+            entity_id: Some(id),
+            unit_path: &new_path,
+            summary: after.head_name.clone(),
+        },
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Deactivates or reactivates a household (records are never deleted: evaluations refer to them).
+pub async fn set_active(pool: &Pool, user: &SessionUser, id: i64, version: i64, active: bool) -> AppResult<Household> {
+    let mut tx = db::begin_write(pool).await?;
+    let (before, path) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    require_at(user, Permission::WriteRegistry, &path)?;
+    let done = sqlx::query(
+        "UPDATE households SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
+    )
+    .bind(active)
+    .bind(db::now())
+    .bind(id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
+    }
+    let (after, _) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    audit::record(
+        &mut tx,
+        user,
+        Change {
+            action: if active { "reactivate" } else { "deactivate" },
+            entity: "household",
+            entity_id: Some(id),
+            unit_path: &path,
+            summary: after.head_name.clone(),
+        },
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,332 @@
+//! Plain HTTP routes beside the Leptos pages and server functions: the health check, the file
+//! upload for imports (a plain route so the browser can report upload progress), the .xlsx
+//! exports, and the language switch (a link that works without JavaScript).
+
+use crate::domain::auth::{Permission, SessionUser};
+use crate::domain::import::ImportKind;
+use crate::domain::listing::ListQuery;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::server::auth::user_from_headers;
+use crate::server::state::AppState;
+use crate::server::{audit, export, households, imports, org_units, registry, users};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+/// The routes of this module, to merge into the application router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/import/upload", post(upload))
+        .route("/export/{list}", get(export_list))
+        .route("/lang/{tag}", get(switch_language))
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self)).into_response()
+    }
+}
+
+/// `GET /health`: 200 when the database answers, 503 otherwise.
+async fn health(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db).await {
+        Ok(_) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "database": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn require_user(state: &AppState, headers: &HeaderMap, permission: Permission) -> AppResult<SessionUser> {
+    let user = user_from_headers(state, headers).await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password || !user.can(permission) {
+        return Err(AppError::forbidden());
+    }
+    Ok(user)
+}
+
+#[derive(Deserialize)]
+struct UploadParams {
+    kind: String,
+}
+
+/// `POST /import/upload?kind=households|org_units` with a multipart field `file`.
+async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<UploadParams>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let kind = ImportKind::from_code(&params.kind)
+        .ok_or_else(|| AppError::bad_request("Loại dữ liệu nhập không hợp lệ.", "Unknown import kind."))?;
+    let user = require_user(&state, &headers, crate::api::imports::import_permission(kind)).await?;
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        AppError::bad_request(
+            format!("Không nhận được tệp: {}", e.body_text()),
+            format!("The file did not arrive: {}", e.body_text()),
+        )
+    })? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("tep-nhap").to_string();
+        let bytes = field.bytes().await.map_err(|e| {
+            AppError::bad_request(
+                format!("Tệp quá lớn hoặc tải lên bị gián đoạn ({}).", e.body_text()),
+                format!("The file is too large or the upload was interrupted ({}).", e.body_text()),
+            )
+        })?;
+        let uploaded = imports::store_upload(&state.db, &user, kind, &filename, bytes.to_vec()).await?;
+        return Ok(Json(uploaded).into_response());
+    }
+    Err(AppError::bad_request("Chưa chọn tệp để tải lên.", "No file was sent."))
+}
+
+#[derive(Deserialize, Default)]
+struct ExportParams {
+    unit_id: Option<i64>,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    desc: bool,
+    #[serde(default)]
+    include_inactive: bool,
+    #[serde(default)]
+    lang: String,
+}
+
+/// `GET /export/{households|clans|organisations|users|audit}.xlsx` with the list's filters.
+async fn export_list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(list): Path<String>,
+    Query(p): Query<ExportParams>,
+) -> Result<Response, AppError> {
+    let lang = if p.lang.is_empty() {
+        Lang::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+    } else {
+        Lang::from_tag(&p.lang)
+    };
+    let query = ListQuery {
+        unit_id: p.unit_id,
+        q: p.q.clone(),
+        sort: p.sort.clone(),
+        desc: p.desc,
+        page: 1,
+        per_page: export::MAX_EXPORT_ROWS,
+        include_inactive: p.include_inactive,
+    };
+    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
+    let yes_no = |b: bool| if b { t("Đang hoạt động", "Active") } else { t("Ngừng hoạt động", "Inactive") }.to_string();
+    let (name, bytes) = match list.trim_end_matches(".xlsx") {
+        "households" => {
+            let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
+            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let page = households::list(&state.db, &scopes, &query).await?;
+            let rows: Vec<Vec<String>> = page
+                .items
+                .into_iter()
+                .map(|h| {
+                    vec![
+                        h.id.to_string(),
+                        h.code,
+                        h.head_name,
+                        h.village_name,
+                        h.commune_name,
+                        h.address,
+                        h.phone,
+                        h.member_count.to_string(),
+                        yes_no(h.active),
+                    ]
+                })
+                .collect();
+            let headers = [
+                t("Số", "No."),
+                t("Mã hộ", "Code"),
+                t("Chủ hộ", "Head of household"),
+                t("Thôn / tổ dân phố", "Village"),
+                t("Xã", "Commune"),
+                t("Địa chỉ", "Address"),
+                t("Điện thoại", "Phone"),
+                t("Số nhân khẩu", "Members"),
+                t("Trạng thái", "Status"),
+            ];
+            ("ho-gia-dinh", export::workbook(t("Hộ gia đình", "Households"), &headers, &rows)?)
+        }
+        "clans" => {
+            let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
+            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let page = registry::list_clans(&state.db, &scopes, &query).await?;
+            let rows: Vec<Vec<String>> = page
+                .items
+                .into_iter()
+                .map(|c| {
+                    vec![
+                        c.id.to_string(),
+                        c.name,
+                        c.representative,
+                        c.phone,
+                        c.commune_name,
+                        c.household_count.to_string(),
+                        yes_no(c.active),
+                    ]
+                })
+                .collect();
+            let headers = [
+                t("Số", "No."),
+                t("Dòng họ", "Clan"),
+                t("Người đại diện", "Representative"),
+                t("Điện thoại", "Phone"),
+                t("Xã", "Commune"),
+                t("Số hộ", "Households"),
+                t("Trạng thái", "Status"),
+            ];
+            ("dong-ho", export::workbook(t("Dòng họ", "Clans"), &headers, &rows)?)
+        }
+        "organisations" => {
+            let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
+            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let page = registry::list_organisations(&state.db, &scopes, &query).await?;
+            let rows: Vec<Vec<String>> = page
+                .items
+                .into_iter()
+                .map(|o| {
+                    vec![
+                        o.id.to_string(),
+                        o.name,
+                        o.kind.label(lang).to_string(),
+                        o.managing_unit_name,
+                        o.head_name,
+                        o.address,
+                        o.phone,
+                        yes_no(o.active),
+                    ]
+                })
+                .collect();
+            let headers = [
+                t("Số", "No."),
+                t("Tên đơn vị", "Name"),
+                t("Loại", "Kind"),
+                t("Đơn vị quản lý", "Managed by"),
+                t("Thủ trưởng", "Head"),
+                t("Địa chỉ", "Address"),
+                t("Điện thoại", "Phone"),
+                t("Trạng thái", "Status"),
+            ];
+            ("co-quan-don-vi", export::workbook(t("Đơn vị", "Units"), &headers, &rows)?)
+        }
+        "users" => {
+            let user = require_user(&state, &headers, Permission::ManageUsers).await?;
+            let list = users::list(&state.db, &user, &p.q).await?;
+            let rows: Vec<Vec<String>> = list
+                .into_iter()
+                .map(|u| {
+                    let roles = u
+                        .assignments
+                        .iter()
+                        .map(|a| format!("{} — {}", a.role.label(lang), a.unit_name))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    vec![u.username, u.full_name, roles, yes_no(u.active)]
+                })
+                .collect();
+            let headers = [
+                t("Tên đăng nhập", "Username"),
+                t("Họ tên", "Full name"),
+                t("Vai trò", "Roles"),
+                t("Trạng thái", "Status"),
+            ];
+            ("nguoi-dung", export::workbook(t("Người dùng", "Users"), &headers, &rows)?)
+        }
+        "audit" => {
+            let user = require_user(&state, &headers, Permission::ReadAudit).await?;
+            let q = crate::api::audit::AuditQuery {
+                unit_id: p.unit_id,
+                per_page: 200,
+                ..Default::default()
+            };
+            let unit_path = match p.unit_id {
+                Some(id) => {
+                    let unit = org_units::get(&state.db, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+                    crate::server::auth::require_at(&user, Permission::ReadAudit, &unit.path)?;
+                    Some(unit.path)
+                }
+                None => None,
+            };
+            let page = audit::list(&state.db, &user, unit_path.as_deref(), &q).await?;
+            let rows: Vec<Vec<String>> = page
+                .items
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        e.at.to_rfc3339(),
+                        e.username,
+                        e.action,
+                        e.entity,
+                        e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+                        e.summary,
+                    ]
+                })
+                .collect();
+            let headers = [
+                t("Thời điểm (UTC)", "Time (UTC)"),
+                t("Người thực hiện", "User"),
+                t("Thao tác", "Action"),
+                t("Đối tượng", "Entity"),
+                t("Số", "Id"),
+                t("Nội dung", "Summary"),
+            ];
+            ("nhat-ky", export::workbook(t("Nhật ký", "Audit log"), &headers, &rows)?)
+        }
+        _ => return Err(AppError::not_found("danh sách", "List")),
+    };
+    let disposition = format!("attachment; filename=\"{name}.xlsx\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct LangParams {
+    next: Option<String>,
+}
+
+/// `GET /lang/{vi|en}?next=/path`: stores the language in a cookie and goes back.
+async fn switch_language(Path(tag): Path<String>, Query(p): Query<LangParams>) -> Response {
+    let lang = Lang::from_tag(&tag);
+    // Only same-site relative paths: never an open redirect.
+    let next = p
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.tag());
+    let mut res = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}

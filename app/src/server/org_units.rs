@@ -1,0 +1,492 @@
+//! Queries and changes on the org-unit tree, and the scope filter every registry list uses.
+
+use crate::domain::auth::{Permission, SessionUser};
+use crate::domain::org::{subtree_upper_bound, valid_code, OrgLevel, OrgUnit};
+use crate::domain::text::{clean, search_key};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::server::audit::{self, Change};
+use crate::server::auth::require_at;
+use crate::server::db::{self, Conn, Db, Pool};
+use sqlx::QueryBuilder;
+
+/// Pushes `(<column> within any of scopes)` onto a query. An empty scope list matches nothing.
+pub fn push_scope_filter(qb: &mut QueryBuilder<'_, Db>, column: &str, scopes: &[String]) {
+    qb.push("(");
+    if scopes.is_empty() {
+        qb.push("1 = 0");
+    }
+    for (i, scope) in scopes.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        qb.push("(")
+            .push(column)
+            .push(" >= ")
+            .push_bind(scope.clone())
+            .push(" AND ")
+            .push(column)
+            .push(" < ")
+            .push_bind(subtree_upper_bound(scope))
+            .push(")");
+    }
+    qb.push(")");
+}
+
+/// The scopes a list should cover: the chosen unit's subtree (which must lie within the
+/// caller's scope for `permission`), or all the caller's scope roots.
+pub async fn list_scopes(
+    pool: &Pool,
+    user: &SessionUser,
+    permission: Permission,
+    unit_id: Option<i64>,
+) -> AppResult<Vec<String>> {
+    match unit_id {
+        Some(id) => {
+            let unit = get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+            require_at(user, permission, &unit.path)?;
+            Ok(vec![unit.path])
+        }
+        None => Ok(user.scopes(permission)),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    parent_id: Option<i64>,
+    level: String,
+    code: String,
+    name: String,
+    path: String,
+    active: bool,
+    child_count: i64,
+}
+
+impl Row {
+    fn into_unit(self) -> OrgUnit {
+        OrgUnit {
+            id: self.id,
+            parent_id: self.parent_id,
+            level: OrgLevel::parse(&self.level).unwrap_or(OrgLevel::Village),
+            code: self.code,
+            name: self.name,
+            path: self.path,
+            active: self.active,
+            child_count: self.child_count,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT u.id, u.parent_id, u.level, u.code, u.name, u.path, u.active,
+    (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count
+    FROM org_units u";
+
+/// One unit by id.
+pub async fn get(pool: &Pool, id: i64) -> AppResult<Option<OrgUnit>> {
+    let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(Row::into_unit))
+}
+
+/// One unit by its official code.
+pub async fn get_by_code(conn: &mut Conn, code: &str) -> AppResult<Option<OrgUnit>> {
+    let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.code = $1"))
+        .bind(code)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(Row::into_unit))
+}
+
+/// Direct children of a unit, by name.
+pub async fn children(pool: &Pool, parent_id: i64, include_inactive: bool) -> AppResult<Vec<OrgUnit>> {
+    let rows = sqlx::query_as::<_, Row>(&format!(
+        "{SELECT} WHERE u.parent_id = $1 AND (u.active OR $2) ORDER BY u.search_key"
+    ))
+    .bind(parent_id)
+    .bind(include_inactive)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Row::into_unit).collect())
+}
+
+/// The units at the given paths (the caller's scope roots), in path order.
+pub async fn by_paths(pool: &Pool, paths: &[String]) -> AppResult<Vec<OrgUnit>> {
+    let mut out = Vec::new();
+    for path in paths {
+        let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.path = $1"))
+            .bind(path)
+            .fetch_optional(pool)
+            .await?;
+        out.extend(row.map(Row::into_unit));
+    }
+    Ok(out)
+}
+
+/// Active units of `level` within `scopes`, with the name of their parent for display, sorted
+/// by parent then name. Capped at `limit`.
+pub async fn in_scope(
+    pool: &Pool,
+    scopes: &[String],
+    level: Option<OrgLevel>,
+    q: &str,
+    limit: i64,
+) -> AppResult<Vec<(OrgUnit, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct WithParent {
+        #[sqlx(flatten)]
+        unit: Row,
+        parent_name: Option<String>,
+    }
+    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+        "SELECT u.id, u.parent_id, u.level, u.code, u.name, u.path, u.active,
+         (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count,
+         p.name AS parent_name
+         FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id WHERE u.active AND ",
+    );
+    push_scope_filter(&mut qb, "u.path", scopes);
+    if let Some(level) = level {
+        qb.push(" AND u.level = ").push_bind(level.code());
+    }
+    for word in search_key(q).split(' ').filter(|w| !w.is_empty()) {
+        qb.push(" AND (u.search_key LIKE ")
+            .push_bind(format!("%{}%", word.replace(['%', '_'], "")))
+            .push(" OR u.code = ")
+            .push_bind(word.to_string())
+            .push(")");
+    }
+    qb.push(" ORDER BY p.search_key, u.search_key LIMIT ").push_bind(limit);
+    let rows: Vec<WithParent> = qb.build_query_as().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.unit.into_unit(), r.parent_name.unwrap_or_default()))
+        .collect())
+}
+
+/// The names along a path, root first (for breadcrumbs).
+pub async fn ancestors(pool: &Pool, path: &str) -> AppResult<Vec<OrgUnit>> {
+    let ids = crate::domain::org::path_ids(path);
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.extend(get(pool, id).await?);
+    }
+    Ok(out)
+}
+
+/// Input for a new unit.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub parent_id: Option<i64>,
+    pub level: OrgLevel,
+    pub code: String,
+    pub name: String,
+}
+
+fn check_code_and_name(code: &str, name: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !valid_code(code) {
+        errors.push(FieldError::new(
+            "code",
+            "Mã đơn vị gồm 1–20 chữ cái không dấu, chữ số, dấu gạch hoặc dấu chấm.",
+            "A unit code has 1–20 letters, digits, dashes or dots.",
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 120 {
+        errors.push(FieldError::new(
+            "name",
+            "Tên đơn vị phải có từ 1 đến 120 ký tự.",
+            "A unit name needs 1 to 120 characters.",
+        ));
+    }
+    errors
+}
+
+/// Inserts a unit under its parent (checked: level rule, code unique). Writes no audit entry:
+/// callers do, because an import audits once per file.
+pub async fn insert(conn: &mut Conn, input: &NewUnit, parent: Option<&OrgUnit>) -> AppResult<OrgUnit> {
+    let code = input.code.trim().to_string();
+    let name = clean(&input.name);
+    let mut errors = check_code_and_name(&code, &name);
+    match parent {
+        Some(p) if !p.level.may_contain(input.level) => errors.push(FieldError::new(
+            "level",
+            format!(
+                "Đơn vị cấp \"{}\" không thể nằm trực tiếp dưới cấp \"{}\".",
+                input.level.label(crate::i18n::Lang::Vi),
+                p.level.label(crate::i18n::Lang::Vi)
+            ),
+            format!(
+                "A {} cannot sit directly under a {}.",
+                input.level.label(crate::i18n::Lang::En),
+                p.level.label(crate::i18n::Lang::En)
+            ),
+        )),
+        None if input.level != OrgLevel::Province => errors.push(FieldError::new(
+            "parent_id",
+            "Chỉ đơn vị cấp tỉnh mới không có đơn vị cấp trên.",
+            "Only a province has no parent unit.",
+        )),
+        _ => {}
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = db::now();
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO org_units (parent_id, level, code, name, search_key, path, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, '', $6, $6) RETURNING id",
+    )
+    .bind(parent.map(|p| p.id))
+    .bind(input.level.code())
+    .bind(&code)
+    .bind(&name)
+    .bind(search_key(&name))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) if db::is_unique_violation(&e, "org_units_code_key") => {
+            return Err(AppError::field(
+                "code",
+                format!("Mã đơn vị \"{code}\" đã tồn tại."),
+                format!("Unit code \"{code}\" already exists."),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let path = format!("{}{id}/", parent.map(|p| p.path.as_str()).unwrap_or("/"));
+    sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
+        .bind(&path)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(OrgUnit {
+        id,
+        parent_id: parent.map(|p| p.id),
+        level: input.level,
+        code,
+        name,
+        path,
+        active: true,
+        child_count: 0,
+    })
+}
+
+/// Creates a unit as `user` (needs ManageOrgUnits at the parent), with an audit entry.
+pub async fn create(pool: &Pool, user: &SessionUser, input: NewUnit) -> AppResult<OrgUnit> {
+    let parent = match input.parent_id {
+        Some(id) => Some(get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị cấp trên", "Parent unit"))?),
+        None => None,
+    };
+    match &parent {
+        Some(p) => require_at(user, Permission::ManageOrgUnits, &p.path)?,
+        // A new province needs an administrator at the root of an existing tree: only a
+        // user with an assignment at a top-level unit may add top-level units.
+        None => {
+            if !user
+                .assignments
+                .iter()
+                .any(|a| a.role.grants(Permission::ManageOrgUnits) && a.unit_path.matches('/').count() == 2)
+            {
+                return Err(AppError::forbidden());
+            }
+        }
+    }
+    let mut tx = db::begin_write(pool).await?;
+    let unit = insert(&mut tx, &input, parent.as_ref()).await?;
+    audit::record(
+        &mut tx,
+        user,
+        Change {
+            action: "create",
+            entity: "org_unit",
+            entity_id: Some(unit.id),
+            unit_path: &unit.path,
+            summary: format!("{} ({})", unit.name, unit.code),
+        },
+        None::<&OrgUnit>,
+        Some(&unit),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(unit)
+}
+
+/// Renames a unit (and optionally changes its code).
+pub async fn rename(pool: &Pool, user: &SessionUser, id: i64, code: &str, name: &str) -> AppResult<OrgUnit> {
+    let before = get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+    require_at(user, Permission::ManageOrgUnits, &before.path)?;
+    let code = code.trim().to_string();
+    let name = clean(name);
+    let errors = check_code_and_name(&code, &name);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut tx = db::begin_write(pool).await?;
+    let res = sqlx::query(
+        "UPDATE org_units SET code = $1, name = $2, search_key = $3, updated_at = $4, version = version + 1 WHERE id = $5",
+    )
+    .bind(&code)
+    .bind(&name)
+    .bind(search_key(&name))
+    .bind(db::now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await;
+    match res {
+        Ok(_) => {}
+        Err(e) if db::is_unique_violation(&e, "org_units_code_key") => {
+            return Err(AppError::field(
+                "code",
+                format!("Mã đơn vị \"{code}\" đã tồn tại."),
+                format!("Unit code \"{code}\" already exists."),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let after = OrgUnit { code, name, ..before.clone() };
+    audit::record(
+        &mut tx,
+        user,
+        Change {
+            action: "update",
+            entity: "org_unit",
+            entity_id: Some(id),
+            unit_path: &before.path,
+            summary: format!("{} → {}", before.name, after.name),
+        },
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Deactivates or reactivates a unit. A unit with active children cannot be deactivated.
+pub async fn set_active(pool: &Pool, user: &SessionUser, id: i64, active: bool) -> AppResult<OrgUnit> {
+    let before = get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+    require_at(user, Permission::ManageOrgUnits, &before.path)?;
+    let mut tx = db::begin_write(pool).await?;
+    if !active {
+        let active_children: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE parent_id = $1 AND active")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if active_children > 0 {
+            return Err(AppError::bad_request(
+                "Đơn vị còn đơn vị trực thuộc đang hoạt động. Hãy ngừng hoạt động các đơn vị đó trước.",
+                "This unit still has active units under it. Deactivate them first.",
+            ));
+        }
+    }
+    sqlx::query("UPDATE org_units SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+        .bind(active)
+        .bind(db::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let after = OrgUnit { active, ..before.clone() };
+    audit::record(
+        &mut tx,
+        user,
+        Change {
+            action: if active { "reactivate" } else { "deactivate" },
+            entity: "org_unit",
+            entity_id: Some(id),
+            unit_path: &before.path,
+            summary: before.name.clone(),
+        },
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Moves a unit (and its whole subtree) under a new parent. The caller needs ManageOrgUnits at
+/// both the unit and the new parent; a unit cannot move into its own subtree.
+pub async fn move_unit(pool: &Pool, user: &SessionUser, id: i64, new_parent_id: i64) -> AppResult<OrgUnit> {
+    let unit = get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+    let parent = get(pool, new_parent_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("đơn vị cấp trên mới", "New parent unit"))?;
+    require_at(user, Permission::ManageOrgUnits, &unit.path)?;
+    require_at(user, Permission::ManageOrgUnits, &parent.path)?;
+    if parent.path.starts_with(&unit.path) {
+        return Err(AppError::field(
+            "parent_id",
+            "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị trực thuộc của nó.",
+            "A unit cannot move into itself or one of its own sub-units.",
+        ));
+    }
+    if !parent.level.may_contain(unit.level) {
+        return Err(AppError::field(
+            "parent_id",
+            format!(
+                "Đơn vị cấp \"{}\" không thể nằm dưới cấp \"{}\".",
+                unit.level.label(crate::i18n::Lang::Vi),
+                parent.level.label(crate::i18n::Lang::Vi)
+            ),
+            format!(
+                "A {} cannot sit under a {}.",
+                unit.level.label(crate::i18n::Lang::En),
+                parent.level.label(crate::i18n::Lang::En)
+            ),
+        ));
+    }
+    let new_path = format!("{}{}/", parent.path, unit.id);
+    let old_path = unit.path.clone();
+    let mut tx = db::begin_write(pool).await?;
+    // Rewrite the path prefix of the whole subtree in one statement.
+    sqlx::query(
+        "UPDATE org_units SET path = $1 || substr(path, $2), updated_at = $3
+         WHERE path >= $4 AND path < $5",
+    )
+    .bind(&new_path)
+    .bind(old_path.len() as i64 + 1)
+    .bind(db::now())
+    .bind(&old_path)
+    .bind(subtree_upper_bound(&old_path))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE org_units SET parent_id = $1, version = version + 1 WHERE id = $2")
+        .bind(parent.id)
+        .bind(unit.id)
+        .execute(&mut *tx)
+        .await?;
+    // Audit entries keep the path they were written under; rewrite those of the moved subtree so
+    // filtering the log by the new parent still finds them.
+    sqlx::query("UPDATE audit_log SET unit_path = $1 || substr(unit_path, $2) WHERE unit_path >= $3 AND unit_path < $4")
+        .bind(&new_path)
+        .bind(old_path.len() as i64 + 1)
+        .bind(&old_path)
+        .bind(subtree_upper_bound(&old_path))
+        .execute(&mut *tx)
+        .await?;
+    let after = OrgUnit {
+        parent_id: Some(parent.id),
+        path: new_path.clone(),
+        ..unit.clone()
+    };
+    audit::record(
+        &mut tx,
+        user,
+        Change {
+            action: "move",
+            entity: "org_unit",
+            entity_id: Some(unit.id),
+            unit_path: &new_path,
+            summary: format!("{} → {}", unit.name, parent.name),
+        },
+        Some(&unit),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
