@@ -37,7 +37,9 @@ fn detect_lang() -> Lang {
 #[cfg(feature = "ssr")]
 fn set_security_policy() {
     use axum::http::{header, HeaderValue};
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
@@ -132,12 +134,42 @@ struct NavItem {
 }
 
 const NAV: &[NavItem] = &[
-    NavItem { href: "/ho-gia-dinh", vi: "Hộ gia đình", en: "Households", permission: Permission::ReadRegistry },
-    NavItem { href: "/dong-ho", vi: "Dòng họ", en: "Clans", permission: Permission::ReadRegistry },
-    NavItem { href: "/co-quan-don-vi", vi: "Cơ quan, đơn vị", en: "Organisations", permission: Permission::ReadRegistry },
-    NavItem { href: "/don-vi", vi: "Địa bàn", en: "Areas", permission: Permission::ReadRegistry },
-    NavItem { href: "/nguoi-dung", vi: "Người dùng", en: "Users", permission: Permission::ManageUsers },
-    NavItem { href: "/nhat-ky", vi: "Nhật ký", en: "Audit log", permission: Permission::ReadAudit },
+    NavItem {
+        href: "/ho-gia-dinh",
+        vi: "Hộ gia đình",
+        en: "Households",
+        permission: Permission::ReadRegistry,
+    },
+    NavItem {
+        href: "/dong-ho",
+        vi: "Dòng họ",
+        en: "Clans",
+        permission: Permission::ReadRegistry,
+    },
+    NavItem {
+        href: "/co-quan-don-vi",
+        vi: "Cơ quan, đơn vị",
+        en: "Organisations",
+        permission: Permission::ReadRegistry,
+    },
+    NavItem {
+        href: "/don-vi",
+        vi: "Địa bàn",
+        en: "Areas",
+        permission: Permission::ReadRegistry,
+    },
+    NavItem {
+        href: "/nguoi-dung",
+        vi: "Người dùng",
+        en: "Users",
+        permission: Permission::ManageUsers,
+    },
+    NavItem {
+        href: "/nhat-ky",
+        vi: "Nhật ký",
+        en: "Audit log",
+        permission: Permission::ReadAudit,
+    },
 ];
 
 /// The top bar: brand, navigation by role, user box and language switch.
@@ -253,7 +285,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -101,10 +101,17 @@ pub fn field_error(errors: Signal<Option<AppError>>, field: impl Into<String>) -
 }
 
 /// The CSS class of a field wrapper: `field invalid` when it has an error.
-pub fn field_class(errors: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> &'static str {
+pub fn field_class(
+    errors: Signal<Option<AppError>>,
+    field: &'static str,
+) -> impl Fn() -> &'static str {
     let lang = use_lang();
     move || {
-        if errors.get().and_then(|e| e.field_message(field, lang)).is_some() {
+        if errors
+            .get()
+            .and_then(|e| e.field_message(field, lang))
+            .is_some()
+        {
             "field invalid"
         } else {
             "field"
@@ -114,7 +121,12 @@ pub fn field_class(errors: Signal<Option<AppError>>, field: &'static str) -> imp
 
 /// Page links for a list. `href(page)` builds the link of a page.
 #[component]
-pub fn Pager(page: i64, page_count: i64, total: i64, href: Arc<dyn Fn(i64) -> String + Send + Sync>) -> impl IntoView {
+pub fn Pager(
+    page: i64,
+    page_count: i64,
+    total: i64,
+    href: Arc<dyn Fn(i64) -> String + Send + Sync>,
+) -> impl IntoView {
     let lang = use_lang();
     let mut pages: Vec<i64> = vec![1, page - 2, page - 1, page, page + 1, page + 2, page_count]
         .into_iter()
@@ -161,12 +173,18 @@ pub fn Pager(page: i64, page_count: i64, total: i64, href: Arc<dyn Fn(i64) -> St
 /// Reads a list query from the URL query string.
 pub fn list_query_from(params: &ParamsMap) -> ListQuery {
     ListQuery {
-        unit_id: params.get("unit").and_then(|v| v.parse().ok()).filter(|id: &i64| *id > 0),
+        unit_id: params
+            .get("unit")
+            .and_then(|v| v.parse().ok())
+            .filter(|id: &i64| *id > 0),
         q: params.get("q").unwrap_or_default(),
         sort: params.get("sort").unwrap_or_default(),
         desc: params.get("desc").is_some_and(|v| v == "1"),
         page: params.get("page").and_then(|v| v.parse().ok()).unwrap_or(1),
-        per_page: params.get("per").and_then(|v| v.parse().ok()).unwrap_or(crate::domain::listing::DEFAULT_PER_PAGE),
+        per_page: params
+            .get("per")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(crate::domain::listing::DEFAULT_PER_PAGE),
         include_inactive: params.get("all").is_some_and(|v| v == "1"),
     }
     .clamped()
@@ -201,7 +219,12 @@ pub fn list_query_string(q: &ListQuery) -> String {
 }
 
 /// A sortable column header link: clicking sorts by `key`, clicking again reverses.
-pub fn sort_header(base: &'static str, q: &ListQuery, key: &'static str, label: &'static str) -> impl IntoView {
+pub fn sort_header(
+    base: &'static str,
+    q: &ListQuery,
+    key: &'static str,
+    label: &'static str,
+) -> impl IntoView {
     let active = q.sort == key || (q.sort.is_empty() && key.is_empty());
     let next = ListQuery {
         sort: key.to_string(),
@@ -223,10 +246,19 @@ pub fn sort_header(base: &'static str, q: &ListQuery, key: &'static str, label: 
 }
 
 /// Loads the units of a level within the caller's scope, for pickers.
-pub fn unit_options_resource(level: Option<OrgLevel>, writable: bool) -> Resource<Result<Vec<UnitOption>, AppError>> {
+pub fn unit_options_resource(
+    level: Option<OrgLevel>,
+    writable: bool,
+) -> Resource<Result<Vec<UnitOption>, AppError>> {
     Resource::new(
         move || (),
-        move |_| unit_options(UnitOptionsQuery { level, writable, q: String::new() }),
+        move |_| {
+            unit_options(UnitOptionsQuery {
+                level,
+                writable,
+                q: String::new(),
+            })
+        },
     )
 }
 
@@ -234,22 +266,28 @@ pub fn unit_options_resource(level: Option<OrgLevel>, writable: bool) -> Resourc
 #[component]
 pub fn UnitSelect(
     /// The `id` and `name` of the select element.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     level: Option<OrgLevel>,
     writable: bool,
     value: RwSignal<i64>,
     /// The text of the empty choice.
     empty_label: &'static str,
     #[prop(optional)] invalid: Option<Signal<bool>>,
+    /// Leave out units of this level (e.g. villages when choosing a managing unit).
+    #[prop(optional)]
+    exclude_level: Option<OrgLevel>,
 ) -> impl IntoView {
     let lang = use_lang();
     let options = unit_options_resource(level, writable);
     view! {
         <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải danh sách…", "Loading list…")}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
                 let list = options.await.unwrap_or_default();
                 let mut groups: Vec<(String, Vec<UnitOption>)> = Vec::new();
-                for o in list {
+                for o in list.into_iter().filter(|o| Some(o.level) != exclude_level) {
                     match groups.last_mut() {
                         Some((parent, items)) if *parent == o.parent_name => items.push(o),
                         _ => groups.push((o.parent_name.clone(), vec![o])),
@@ -274,8 +312,8 @@ pub fn UnitSelect(
                     .collect_view();
                 view! {
                     <select
-                        id=id
-                        name=id
+                        id=id.clone()
+                        name=id.clone()
                         aria-invalid=move || invalid.map(|s| s.get()).unwrap_or(false).then_some("true")
                         on:change=move |ev| value.set(event_target_value(&ev).parse().unwrap_or(0))
                     >
@@ -283,14 +321,16 @@ pub fn UnitSelect(
                         {groups_view}
                     </select>
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
 
 /// Formats a UTC time in Vietnam time (UTC+7): `29/11/2026 17:05`.
 pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    (at + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M").to_string()
+    (at + chrono::Duration::hours(7))
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 /// Navigates the whole page (used after sign-in so every part reloads with the new session).
@@ -330,7 +370,14 @@ pub fn ListToolbar(
 ) -> impl IntoView {
     let lang = use_lang();
     let unit = RwSignal::new(query.unit_id.unwrap_or(0));
-    let export_href = format!("{export}?{}&lang={}", list_query_string(&ListQuery { page: 1, ..query.clone() }), lang.tag());
+    let export_href = format!(
+        "{export}?{}&lang={}",
+        list_query_string(&ListQuery {
+            page: 1,
+            ..query.clone()
+        }),
+        lang.tag()
+    );
     view! {
         <leptos_router::components::Form method="GET" action=base attr:class="toolbar" attr:role="search">
             <div class="field">

@@ -6,9 +6,9 @@
 //! tests can tell failures apart without parsing text.
 
 use crate::i18n::{Lang, Msg};
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// A validation failure tied to one input field (or to a row and column of an import).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +108,10 @@ impl AppError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             AppError::Unauthenticated => lang
-                .t("Bạn cần đăng nhập để tiếp tục.", "Please sign in to continue.")
+                .t(
+                    "Bạn cần đăng nhập để tiếp tục.",
+                    "Please sign in to continue.",
+                )
                 .to_string(),
             AppError::Forbidden(m)
             | AppError::NotFound(m)

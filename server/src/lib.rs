@@ -35,7 +35,10 @@ pub struct Application {
 
 /// Opens the database, loads demo data or the bootstrap administrator as configured, and
 /// returns the shared state.
-pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, String> {
     let pool = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open database {}: {e}", config.database_url))?;
@@ -56,8 +59,14 @@ pub fn router(state: AppState) -> Router {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "same-origin"),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ];
     let mut router = Router::new()
         .merge(app::server::http::routes())
@@ -73,7 +82,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state);
     for (name, value) in security_headers {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
     }
     router
         // Responses that set no policy of their own (JSON, files) get a strict one.
@@ -90,7 +102,10 @@ pub fn router(state: AppState) -> Router {
 impl Application {
     /// Opens the database, prepares data, and binds `leptos_options.site_addr` (port 0 picks a
     /// free port).
-    pub async fn build(config: Config, leptos_options: LeptosOptions) -> Result<Application, String> {
+    pub async fn build(
+        config: Config,
+        leptos_options: LeptosOptions,
+    ) -> Result<Application, String> {
         let addr = leptos_options.site_addr;
         let state = build_state(config, leptos_options).await?;
         let mut demo_loaded = false;
@@ -119,10 +134,14 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then stops accepting and finishes in-flight requests.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         axum::serve(
             self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await

@@ -17,9 +17,13 @@ async fn main() {
         }
     };
     let config = Config::from_env(&leptos_options.site_addr.to_string());
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     if config.log_json {
-        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .json()
+            .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
@@ -37,7 +41,10 @@ async fn main() {
     if demo {
         println!("  Demo accounts (password: {DEMO_PASSWORD}):");
         for (username, name, role, _) in DEMO_USERS {
-            println!("    {username:<15} {name:<20} {}", role.label(app::i18n::Lang::Vi));
+            println!(
+                "    {username:<15} {name:<20} {}",
+                role.label(app::i18n::Lang::Vi)
+            );
         }
     }
     println!();

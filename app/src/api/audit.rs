@@ -17,6 +17,7 @@ use crate::{
 pub struct AuditEntry {
     pub id: i64,
     pub at: chrono::DateTime<chrono::Utc>,
+    pub user_id: Option<i64>,
     pub username: String,
     pub action: String,
     pub entity: String,

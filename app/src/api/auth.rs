@@ -38,7 +38,11 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
             };
             sa::clear_failures(&state.db, &username).await?;
             let token = sa::create_session(&state.db, user_id, state.config.session_hours).await?;
-            let cookie = sa::session_cookie(&token, state.config.session_hours, state.config.secure_cookies);
+            let cookie = sa::session_cookie(
+                &token,
+                state.config.session_hours,
+                state.config.secure_cookies,
+            );
             if let (Some(options), Ok(value)) = (
                 use_context::<leptos_axum::ResponseOptions>(),
                 axum::http::HeaderValue::from_str(&cookie),
@@ -65,7 +69,9 @@ pub async fn logout() -> Result<(), AppError> {
             }
             if let (Some(options), Ok(value)) = (
                 use_context::<leptos_axum::ResponseOptions>(),
-                axum::http::HeaderValue::from_str(&sa::clear_session_cookie(state.config.secure_cookies)),
+                axum::http::HeaderValue::from_str(&sa::clear_session_cookie(
+                    state.config.secure_cookies,
+                )),
             ) {
                 options.append_header(axum::http::header::SET_COOKIE, value);
             }

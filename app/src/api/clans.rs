@@ -33,7 +33,9 @@ pub async fn list_clans(query: ListQuery) -> Result<Page<ClanRow>, AppError> {
         async move {
             let (state, user) = caller_with(Permission::ReadRegistry).await?;
             let query = query.clamped();
-            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let scopes =
+                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                    .await?;
             registry::list_clans(&state.db, &scopes, &query).await
         }
         .await,
@@ -46,7 +48,11 @@ pub async fn get_clan(id: i64) -> Result<Clan, AppError> {
     with_status(
         async move {
             let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            Ok(registry::find_clan(&state.db, &user, id, Permission::ReadRegistry).await?.0)
+            Ok(
+                registry::find_clan(&state.db, &user, id, Permission::ReadRegistry)
+                    .await?
+                    .0,
+            )
         }
         .await,
     )

@@ -36,7 +36,9 @@ pub async fn list_households(query: ListQuery) -> Result<Page<HouseholdRow>, App
         async move {
             let (state, user) = caller_with(Permission::ReadRegistry).await?;
             let query = query.clamped();
-            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let scopes =
+                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                    .await?;
             households::list(&state.db, &scopes, &query).await
         }
         .await,
@@ -69,7 +71,11 @@ pub async fn create_household(input: HouseholdInput) -> Result<Household, AppErr
 
 /// Updates a household; `version` is the version the form was loaded with.
 #[server(prefix = "/api", endpoint = "households/update", input = Json)]
-pub async fn update_household(id: i64, version: i64, input: HouseholdInput) -> Result<Household, AppError> {
+pub async fn update_household(
+    id: i64,
+    version: i64,
+    input: HouseholdInput,
+) -> Result<Household, AppError> {
     with_status(
         async move {
             let (state, user) = caller_with(Permission::WriteRegistry).await?;
@@ -81,7 +87,11 @@ pub async fn update_household(id: i64, version: i64, input: HouseholdInput) -> R
 
 /// Deactivates (`active = false`) or reactivates a household.
 #[server(prefix = "/api", endpoint = "households/set-active", input = Json)]
-pub async fn set_household_active(id: i64, version: i64, active: bool) -> Result<Household, AppError> {
+pub async fn set_household_active(
+    id: i64,
+    version: i64,
+    active: bool,
+) -> Result<Household, AppError> {
     with_status(
         async move {
             let (state, user) = caller_with(Permission::WriteRegistry).await?;

@@ -34,9 +34,12 @@ pub async fn preview_import(
             let (state, user) = caller_with(import_permission(kind)).await?;
             match kind {
                 ImportKind::Households => {
-                    imports::preview_households(&state.db, &user, batch_id, &mapping, this_year()).await
+                    imports::preview_households(&state.db, &user, batch_id, &mapping, this_year())
+                        .await
                 }
-                ImportKind::OrgUnits => imports::preview_units(&state.db, &user, batch_id, &mapping).await,
+                ImportKind::OrgUnits => {
+                    imports::preview_units(&state.db, &user, batch_id, &mapping).await
+                }
             }
         }
         .await,
@@ -55,9 +58,12 @@ pub async fn commit_import(
             let (state, user) = caller_with(import_permission(kind)).await?;
             match kind {
                 ImportKind::Households => {
-                    imports::commit_households(&state.db, &user, batch_id, &mapping, this_year()).await
+                    imports::commit_households(&state.db, &user, batch_id, &mapping, this_year())
+                        .await
                 }
-                ImportKind::OrgUnits => imports::commit_units(&state.db, &user, batch_id, &mapping).await,
+                ImportKind::OrgUnits => {
+                    imports::commit_units(&state.db, &user, batch_id, &mapping).await
+                }
             }
         }
         .await,

@@ -31,7 +31,9 @@ pub async fn view_unit(id: Option<i64>, include_inactive: bool) -> Result<UnitVi
             let (state, user) = caller_with(Permission::ReadRegistry).await?;
             match id {
                 None => {
-                    let roots = org_units::by_paths(&state.db, &user.scopes(Permission::ReadRegistry)).await?;
+                    let roots =
+                        org_units::by_paths(&state.db, &user.scopes(Permission::ReadRegistry))
+                            .await?;
                     Ok(UnitView {
                         unit: None,
                         ancestors: vec![],
@@ -85,7 +87,11 @@ pub async fn unit_options(query: UnitOptionsQuery) -> Result<Vec<UnitOption>, Ap
     with_status(
         async move {
             let (state, user) = caller().await?;
-            let permission = if query.writable { Permission::WriteRegistry } else { Permission::ReadRegistry };
+            let permission = if query.writable {
+                Permission::WriteRegistry
+            } else {
+                Permission::ReadRegistry
+            };
             let scopes = user.scopes(permission);
             let rows = org_units::in_scope(&state.db, &scopes, query.level, &query.q, 2000).await?;
             Ok(rows

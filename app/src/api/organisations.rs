@@ -19,7 +19,9 @@ pub async fn list_organisations(query: ListQuery) -> Result<Page<Organisation>, 
         async move {
             let (state, user) = caller_with(Permission::ReadRegistry).await?;
             let query = query.clamped();
-            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let scopes =
+                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                    .await?;
             registry::list_organisations(&state.db, &scopes, &query).await
         }
         .await,
@@ -32,7 +34,11 @@ pub async fn get_organisation(id: i64) -> Result<Organisation, AppError> {
     with_status(
         async move {
             let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            Ok(registry::find_organisation(&state.db, &user, id, Permission::ReadRegistry).await?.0)
+            Ok(
+                registry::find_organisation(&state.db, &user, id, Permission::ReadRegistry)
+                    .await?
+                    .0,
+            )
         }
         .await,
     )
@@ -52,7 +58,11 @@ pub async fn create_organisation(input: OrganisationInput) -> Result<Organisatio
 
 /// Updates an organisation unit.
 #[server(prefix = "/api", endpoint = "organisations/update", input = Json)]
-pub async fn update_organisation(id: i64, version: i64, input: OrganisationInput) -> Result<Organisation, AppError> {
+pub async fn update_organisation(
+    id: i64,
+    version: i64,
+    input: OrganisationInput,
+) -> Result<Organisation, AppError> {
     with_status(
         async move {
             let (state, user) = caller_with(Permission::WriteRegistry).await?;
@@ -64,7 +74,11 @@ pub async fn update_organisation(id: i64, version: i64, input: OrganisationInput
 
 /// Deactivates or reactivates an organisation unit.
 #[server(prefix = "/api", endpoint = "organisations/set-active", input = Json)]
-pub async fn set_organisation_active(id: i64, version: i64, active: bool) -> Result<Organisation, AppError> {
+pub async fn set_organisation_active(
+    id: i64,
+    version: i64,
+    active: bool,
+) -> Result<Organisation, AppError> {
     with_status(
         async move {
             let (state, user) = caller_with(Permission::WriteRegistry).await?;

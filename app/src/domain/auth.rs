@@ -184,7 +184,10 @@ mod tests {
         assert!(u.can_at(Permission::WriteRegistry, "/1/2/10/55/"));
         assert!(!u.can_at(Permission::WriteRegistry, "/1/2/11/"));
         assert!(!u.can_at(Permission::WriteRegistry, "/1/2/"));
-        assert!(!u.can_at(Permission::WriteRegistry, "/1/2/100/"), "prefix of digits is not containment");
+        assert!(
+            !u.can_at(Permission::WriteRegistry, "/1/2/100/"),
+            "prefix of digits is not containment"
+        );
     }
 
     #[test]

@@ -32,7 +32,14 @@ impl ImportKind {
     pub fn fields(self) -> &'static [ImportField] {
         use ImportField::*;
         match self {
-            ImportKind::Households => &[VillageCode, HouseholdCode, HeadName, Address, Phone, Members],
+            ImportKind::Households => &[
+                VillageCode,
+                HouseholdCode,
+                HeadName,
+                Address,
+                Phone,
+                Members,
+            ],
             ImportKind::OrgUnits => &[UnitCode, UnitName, UnitLevel, ParentCode],
         }
     }
@@ -73,9 +80,20 @@ impl ImportField {
 
     pub fn from_code(code: &str) -> Option<Self> {
         use ImportField::*;
-        [VillageCode, HouseholdCode, HeadName, Address, Phone, Members, UnitCode, UnitName, UnitLevel, ParentCode]
-            .into_iter()
-            .find(|f| f.code() == code)
+        [
+            VillageCode,
+            HouseholdCode,
+            HeadName,
+            Address,
+            Phone,
+            Members,
+            UnitCode,
+            UnitName,
+            UnitLevel,
+            ParentCode,
+        ]
+        .into_iter()
+        .find(|f| f.code() == code)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -96,23 +114,56 @@ impl ImportField {
 
     pub fn required(self) -> bool {
         use ImportField::*;
-        matches!(self, VillageCode | HeadName | UnitCode | UnitName | UnitLevel)
+        matches!(
+            self,
+            VillageCode | HeadName | UnitCode | UnitName | UnitLevel
+        )
     }
 
     /// Header texts (in search-key form) that map to this field automatically.
     fn synonyms(self) -> &'static [&'static str] {
         use ImportField::*;
         match self {
-            VillageCode => &["ma thon", "ma thon/to dan pho", "ma thon / to dan pho", "village code", "village_code", "ma to dan pho"],
-            HouseholdCode => &["ma ho", "household code", "household_code", "ma ho gia dinh"],
-            HeadName => &["ho ten chu ho", "chu ho", "ten chu ho", "head of household", "head_name", "ho va ten chu ho"],
+            VillageCode => &[
+                "ma thon",
+                "ma thon/to dan pho",
+                "ma thon / to dan pho",
+                "village code",
+                "village_code",
+                "ma to dan pho",
+            ],
+            HouseholdCode => &[
+                "ma ho",
+                "household code",
+                "household_code",
+                "ma ho gia dinh",
+            ],
+            HeadName => &[
+                "ho ten chu ho",
+                "chu ho",
+                "ten chu ho",
+                "head of household",
+                "head_name",
+                "ho va ten chu ho",
+            ],
             Address => &["dia chi", "address"],
             Phone => &["dien thoai", "so dien thoai", "phone", "sdt", "so dt"],
-            Members => &["thanh vien", "members", "thanh vien (ngan cach boi ;)", "cac thanh vien"],
+            Members => &[
+                "thanh vien",
+                "members",
+                "thanh vien (ngan cach boi ;)",
+                "cac thanh vien",
+            ],
             UnitCode => &["ma don vi", "ma", "code", "unit code", "ma dvhc"],
             UnitName => &["ten don vi", "ten", "name", "unit name"],
             UnitLevel => &["cap", "level", "cap hanh chinh"],
-            ParentCode => &["ma don vi cap tren", "ma cap tren", "parent code", "parent_code", "ma cha"],
+            ParentCode => &[
+                "ma don vi cap tren",
+                "ma cap tren",
+                "parent code",
+                "parent_code",
+                "ma cha",
+            ],
         }
     }
 }
@@ -143,14 +194,26 @@ pub fn check_mapping(kind: ImportKind, mapping: &[Option<ImportField>]) -> Resul
         let count = mapping.iter().filter(|m| **m == Some(*field)).count();
         if count > 1 {
             return Err(Msg::new(
-                format!("Trường \"{}\" được gán cho nhiều cột.", field.label(Lang::Vi)),
-                format!("Field \"{}\" is mapped to more than one column.", field.label(Lang::En)),
+                format!(
+                    "Trường \"{}\" được gán cho nhiều cột.",
+                    field.label(Lang::Vi)
+                ),
+                format!(
+                    "Field \"{}\" is mapped to more than one column.",
+                    field.label(Lang::En)
+                ),
             ));
         }
         if count == 0 && field.required() {
             return Err(Msg::new(
-                format!("Chưa chọn cột cho trường bắt buộc \"{}\".", field.label(Lang::Vi)),
-                format!("Choose a column for the required field \"{}\".", field.label(Lang::En)),
+                format!(
+                    "Chưa chọn cột cho trường bắt buộc \"{}\".",
+                    field.label(Lang::Vi)
+                ),
+                format!(
+                    "Choose a column for the required field \"{}\".",
+                    field.label(Lang::En)
+                ),
             ));
         }
     }
@@ -212,7 +275,12 @@ mod tests {
         let m = suggest_mapping(ImportKind::Households, &headers);
         assert_eq!(
             m,
-            vec![Some(ImportField::VillageCode), Some(ImportField::HeadName), Some(ImportField::Address), None]
+            vec![
+                Some(ImportField::VillageCode),
+                Some(ImportField::HeadName),
+                Some(ImportField::Address),
+                None
+            ]
         );
         assert!(check_mapping(ImportKind::Households, &m).is_ok());
     }

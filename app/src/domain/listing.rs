@@ -92,19 +92,32 @@ mod tests {
 
     #[test]
     fn clamps_and_offsets() {
-        let q = ListQuery { page: 0, per_page: 10_000, ..Default::default() }.clamped();
+        let q = ListQuery {
+            page: 0,
+            per_page: 10_000,
+            ..Default::default()
+        }
+        .clamped();
         assert_eq!((q.page, q.per_page, q.offset()), (1, MAX_PER_PAGE, 0));
     }
 
     #[test]
     fn search_words_strip_like_wildcards() {
-        let q = ListQuery { q: "Nguyễn 100% _x".into(), ..Default::default() };
+        let q = ListQuery {
+            q: "Nguyễn 100% _x".into(),
+            ..Default::default()
+        };
         assert_eq!(q.search_words(), vec!["nguyen", "100", "x"]);
     }
 
     #[test]
     fn page_count_rounds_up() {
-        let p: Page<()> = Page { items: vec![], total: 51, page: 1, per_page: 25 };
+        let p: Page<()> = Page {
+            items: vec![],
+            total: 51,
+            page: 1,
+            per_page: 25,
+        };
         assert_eq!(p.page_count(), 3);
     }
 }

@@ -47,9 +47,8 @@ impl OrgLevel {
             "tinh" | "thanh pho truc thuoc trung uong" | "province" => OrgLevel::Province,
             "huyen" | "quan" | "thi xa" | "thanh pho thuoc tinh" | "district" => OrgLevel::District,
             "xa" | "phuong" | "thi tran" | "dac khu" | "commune" | "ward" => OrgLevel::Commune,
-            "thon" | "lang" | "ban" | "to dan pho" | "khu pho" | "village" | "residential group" => {
-                OrgLevel::Village
-            }
+            "thon" | "lang" | "ban" | "to dan pho" | "khu pho" | "village"
+            | "residential group" => OrgLevel::Village,
             _ => return None,
         })
     }

@@ -238,7 +238,13 @@ impl HouseholdInput {
                 "Please choose a village.",
             ));
         }
-        required(&mut errors, "head_name", &self.head_name, "họ tên chủ hộ", "the head of household's name");
+        required(
+            &mut errors,
+            "head_name",
+            &self.head_name,
+            "họ tên chủ hộ",
+            "the head of household's name",
+        );
         max_len(&mut errors, "head_name", &self.head_name, 100);
         if self.head_name.chars().any(|c| c.is_ascii_digit()) {
             errors.push(FieldError::new(
@@ -267,8 +273,18 @@ impl HouseholdInput {
                     "Please enter the member's name.",
                 ));
             }
-            max_len(&mut errors, &format!("members.{i}.full_name"), &m.full_name, 100);
-            max_len(&mut errors, &format!("members.{i}.relation"), &m.relation, 40);
+            max_len(
+                &mut errors,
+                &format!("members.{i}.full_name"),
+                &m.full_name,
+                100,
+            );
+            max_len(
+                &mut errors,
+                &format!("members.{i}.relation"),
+                &m.relation,
+                40,
+            );
             if let Some(y) = m.birth_year {
                 if !birth_year_ok(y, this_year) {
                     errors.push(FieldError::new(
@@ -294,9 +310,19 @@ impl ClanInput {
         self.representative = clean(&self.representative);
         self.phone = clean(&self.phone);
         if self.commune_id <= 0 {
-            errors.push(FieldError::new("commune_id", "Vui lòng chọn xã.", "Please choose a commune."));
+            errors.push(FieldError::new(
+                "commune_id",
+                "Vui lòng chọn xã.",
+                "Please choose a commune.",
+            ));
         }
-        required(&mut errors, "name", &self.name, "tên dòng họ", "the clan's name");
+        required(
+            &mut errors,
+            "name",
+            &self.name,
+            "tên dòng họ",
+            "the clan's name",
+        );
         max_len(&mut errors, "name", &self.name, 100);
         required(
             &mut errors,
@@ -331,7 +357,13 @@ impl OrganisationInput {
                 "Please choose the managing unit.",
             ));
         }
-        required(&mut errors, "name", &self.name, "tên đơn vị", "the unit's name");
+        required(
+            &mut errors,
+            "name",
+            &self.name,
+            "tên đơn vị",
+            "the unit's name",
+        );
         max_len(&mut errors, "name", &self.name, 200);
         max_len(&mut errors, "head_name", &self.head_name, 100);
         max_len(&mut errors, "address", &self.address, 200);
@@ -348,7 +380,11 @@ impl OrganisationInput {
 /// (ignoring accents and case) and same address (likewise).
 pub fn household_duplicate_key(village_id: i64, head_name: &str, address: &str) -> String {
     use crate::domain::text::search_key;
-    format!("{village_id}|{}|{}", search_key(head_name), search_key(address))
+    format!(
+        "{village_id}|{}|{}",
+        search_key(head_name),
+        search_key(address)
+    )
 }
 
 #[cfg(test)]
@@ -386,13 +422,22 @@ mod tests {
         h.members[0].birth_year = Some(2099);
         let errors = h.validate(2026).expect_err("invalid");
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["village_id", "head_name", "phone", "members.0.birth_year"]);
+        assert_eq!(
+            fields,
+            ["village_id", "head_name", "phone", "members.0.birth_year"]
+        );
     }
 
     #[test]
     fn phones_accept_country_prefix() {
-        assert_eq!(normalise_phone("+84 912.345.678").as_deref(), Some("0912345678"));
-        assert_eq!(normalise_phone("84912345678").as_deref(), Some("0912345678"));
+        assert_eq!(
+            normalise_phone("+84 912.345.678").as_deref(),
+            Some("0912345678")
+        );
+        assert_eq!(
+            normalise_phone("84912345678").as_deref(),
+            Some("0912345678")
+        );
         assert_eq!(normalise_phone("091234567"), None);
     }
 

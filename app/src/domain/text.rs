@@ -78,7 +78,10 @@ mod tests {
     fn nfd_and_nfc_inputs_give_the_same_key() {
         let nfc_text = "Nguyễn Thị Ánh";
         let nfd_text: String = nfc_text.nfd().collect();
-        assert_ne!(nfc_text, nfd_text, "the test needs two different byte forms");
+        assert_ne!(
+            nfc_text, nfd_text,
+            "the test needs two different byte forms"
+        );
         assert_eq!(search_key(nfc_text), search_key(&nfd_text));
     }
 

@@ -1,10 +1,12 @@
 //! Household list (search, filter, sort, page, export) and the household form (create, edit,
 //! deactivate), with instant checks in the browser and the server's checks as the authority.
 
-use crate::api::households::{create_household, get_household, list_households, set_household_active, update_household};
+use crate::api::households::{
+    create_household, get_household, list_households, set_household_active, update_household,
+};
 use crate::components::{
-    current_year, field_class, field_error, list_query_from, list_query_string, sort_header, use_lang, ErrorAlert,
-    Guard, ListToolbar, Pager, UnitSelect,
+    current_year, field_class, field_error, list_query_from, list_query_string, sort_header,
+    use_lang, ErrorAlert, Guard, ListToolbar, Pager, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::org::OrgLevel;
@@ -234,12 +236,15 @@ pub fn HouseholdFormPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
-    let existing = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_household(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let existing = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_household(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Guard permission=Permission::ReadRegistry let:me>
             {
@@ -276,7 +281,11 @@ fn HouseholdForm(household: Option<Household>, can_write: bool) -> impl IntoView
     if let Some(h) = &household {
         draft.load(h);
     }
-    let state = RwSignal::new(if query.read_untracked().get("saved").is_some() { SaveState::Saved } else { SaveState::Idle });
+    let state = RwSignal::new(if query.read_untracked().get("saved").is_some() {
+        SaveState::Saved
+    } else {
+        SaveState::Idle
+    });
     let errors = Signal::derive(move || match state.get() {
         SaveState::Failed(e) => Some(e),
         _ => None,
@@ -305,7 +314,11 @@ fn HouseholdForm(household: Option<Household>, can_write: bool) -> impl IntoView
             }
         }
         Some(Err(e)) => {
-            if let AppError::Conflict { current: Some(json), .. } = &e {
+            if let AppError::Conflict {
+                current: Some(json),
+                ..
+            } = &e
+            {
                 conflict.set(serde_json::from_str::<Household>(json).ok());
             }
             state.set(SaveState::Failed(e));
@@ -342,10 +355,19 @@ fn HouseholdForm(household: Option<Household>, can_write: bool) -> impl IntoView
         let key = draft.next_key.get();
         draft.next_key.set(key + 1);
         draft.members.update(|m| {
-            m.push(MemberDraft { key, full_name: String::new(), birth_year: String::new(), relation: String::new() })
+            m.push(MemberDraft {
+                key,
+                full_name: String::new(),
+                birth_year: String::new(),
+                relation: String::new(),
+            })
         });
     };
-    let title = if id.is_some() { lang.t("Hộ gia đình", "Household") } else { lang.t("Thêm hộ gia đình", "Add a household") };
+    let title = if id.is_some() {
+        lang.t("Hộ gia đình", "Household")
+    } else {
+        lang.t("Thêm hộ gia đình", "Add a household")
+    };
     let readonly = !can_write;
 
     view! {
@@ -397,24 +419,24 @@ fn HouseholdForm(household: Option<Household>, can_write: bool) -> impl IntoView
                 <div class="field-row">
                     <div class=field_class(errors, "head_name")>
                         <label for="head_name">{lang.t("Họ tên chủ hộ", "Head of household")}" *"</label>
-                        <input id="head_name" name="head_name" type="text" autocomplete="off" bind:value=draft.head_name />
+                        <input id="head_name" name="head_name" type="text" autocomplete="off" value=draft.head_name.get_untracked() bind:value=draft.head_name />
                         {field_error(errors, "head_name")}
                     </div>
                     <div class=field_class(errors, "code")>
                         <label for="code">{lang.t("Mã hộ (nếu có)", "Household code (optional)")}</label>
-                        <input id="code" name="code" type="text" autocomplete="off" bind:value=draft.code />
+                        <input id="code" name="code" type="text" autocomplete="off" value=draft.code.get_untracked() bind:value=draft.code />
                         {field_error(errors, "code")}
                     </div>
                 </div>
                 <div class="field-row">
                     <div class=field_class(errors, "address")>
                         <label for="address">{lang.t("Địa chỉ", "Address")}</label>
-                        <input id="address" name="address" type="text" bind:value=draft.address />
+                        <input id="address" name="address" type="text" value=draft.address.get_untracked() bind:value=draft.address />
                         {field_error(errors, "address")}
                     </div>
                     <div class=field_class(errors, "phone")>
                         <label for="phone">{lang.t("Điện thoại", "Phone")}</label>
-                        <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="off" bind:value=draft.phone />
+                        <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="off" value=draft.phone.get_untracked() bind:value=draft.phone />
                         {field_error(errors, "phone")}
                     </div>
                 </div>

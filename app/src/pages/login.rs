@@ -1,7 +1,9 @@
 //! Sign-in and password change.
 
 use crate::api::auth::{change_password, Login, PasswordChange};
-use crate::components::{field_class, field_error, hard_navigate, use_lang, ErrorAlert, UserResource};
+use crate::components::{
+    field_class, field_error, hard_navigate, use_lang, ErrorAlert, UserResource,
+};
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -24,7 +26,11 @@ pub fn LoginPage() -> impl IntoView {
     let user = expect_context::<UserResource>();
     Effect::new(move |_| {
         if let Some(Ok(me)) = login.value().get() {
-            let target = if me.must_change_password { "/doi-mat-khau".to_string() } else { next() };
+            let target = if me.must_change_password {
+                "/doi-mat-khau".to_string()
+            } else {
+                next()
+            };
             hard_navigate(&target);
         }
     });
@@ -139,18 +145,18 @@ pub fn ChangePasswordPage() -> impl IntoView {
         >
             <div class=field_class(errors, "current")>
                 <label for="current">{lang.t("Mật khẩu hiện tại", "Current password")}</label>
-                <input id="current" type="password" autocomplete="current-password" bind:value=current required />
+                <input id="current" type="password" autocomplete="current-password" value=current.get_untracked() bind:value=current required />
                 {field_error(errors, "current")}
             </div>
             <div class=field_class(errors, "new")>
                 <label for="new">{lang.t("Mật khẩu mới", "New password")}</label>
-                <input id="new" type="password" autocomplete="new-password" bind:value=new required />
+                <input id="new" type="password" autocomplete="new-password" value=new.get_untracked() bind:value=new required />
                 <p class="hint">{lang.t("Ít nhất 10 ký tự, không chứa tên đăng nhập.", "At least 10 characters, not containing the username.")}</p>
                 {field_error(errors, "new")}
             </div>
             <div class=field_class(errors, "confirm")>
                 <label for="confirm">{lang.t("Nhập lại mật khẩu mới", "Repeat the new password")}</label>
-                <input id="confirm" type="password" autocomplete="new-password" bind:value=confirm required />
+                <input id="confirm" type="password" autocomplete="new-password" value=confirm.get_untracked() bind:value=confirm required />
                 {field_error(errors, "confirm")}
             </div>
             <div class="form-actions">

@@ -59,6 +59,7 @@ pub async fn record<B: Serialize, A: Serialize>(
 struct Row {
     id: i64,
     at: chrono::DateTime<chrono::Utc>,
+    user_id: Option<i64>,
     username: String,
     action: String,
     entity: String,
@@ -71,7 +72,12 @@ struct Row {
 
 /// Lists entries within the caller's audit scope, newest first, filtered as asked.
 /// `unit_path` must already be checked to lie within the caller's scope (or be `None`).
-pub async fn list(pool: &Pool, user: &SessionUser, unit_path: Option<&str>, q: &AuditQuery) -> AppResult<Page<AuditEntry>> {
+pub async fn list(
+    pool: &Pool,
+    user: &SessionUser,
+    unit_path: Option<&str>,
+    q: &AuditQuery,
+) -> AppResult<Page<AuditEntry>> {
     let scopes = match unit_path {
         Some(p) => vec![p.to_string()],
         None => user.scopes(Permission::ReadAudit),
@@ -86,7 +92,9 @@ pub async fn list(pool: &Pool, user: &SessionUser, unit_path: Option<&str>, q: &
                 qb.push(" OR ");
             }
             qb.push("(unit_path >= ").push_bind(scope.clone());
-            qb.push(" AND unit_path < ").push_bind(subtree_upper_bound(scope)).push(")");
+            qb.push(" AND unit_path < ")
+                .push_bind(subtree_upper_bound(scope))
+                .push(")");
         }
         if scopes.is_empty() {
             qb.push("1 = 0");
@@ -96,11 +104,14 @@ pub async fn list(pool: &Pool, user: &SessionUser, unit_path: Option<&str>, q: &
             qb.push(" AND user_id = ").push_bind(user_id);
         }
         if let Some(from) = q.from {
-            qb.push(" AND at >= ").push_bind(from.and_hms_opt(0, 0, 0).map(|d| d.and_utc()));
+            qb.push(" AND at >= ")
+                .push_bind(from.and_hms_opt(0, 0, 0).map(|d| d.and_utc()));
         }
         if let Some(to) = q.to {
             qb.push(" AND at < ").push_bind(
-                to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc()),
+                to.succ_opt()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|d| d.and_utc()),
             );
         }
         if !q.entity.is_empty() {
@@ -108,9 +119,12 @@ pub async fn list(pool: &Pool, user: &SessionUser, unit_path: Option<&str>, q: &
         }
         qb
     };
-    let total: i64 = build("SELECT COUNT(*)").build_query_scalar().fetch_one(pool).await?;
+    let total: i64 = build("SELECT COUNT(*)")
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await?;
     let mut qb = build(
-        "SELECT id, at, username, action, entity, entity_id, unit_path, summary, before_json, after_json",
+        "SELECT id, at, user_id, username, action, entity, entity_id, unit_path, summary, before_json, after_json",
     );
     qb.push(" ORDER BY at DESC, id DESC LIMIT ")
         .push_bind(per_page)
@@ -123,6 +137,7 @@ pub async fn list(pool: &Pool, user: &SessionUser, unit_path: Option<&str>, q: &
             .map(|r| AuditEntry {
                 id: r.id,
                 at: r.at,
+                user_id: r.user_id,
                 username: r.username,
                 action: r.action,
                 entity: r.entity,

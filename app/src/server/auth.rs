@@ -13,7 +13,9 @@ use crate::i18n::Msg;
 use crate::server::db::{self, Pool};
 use crate::server::error::internal;
 use crate::server::state::AppState;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::http::{header, HeaderMap};
 use chrono::{DateTime, Duration, Utc};
@@ -41,7 +43,11 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 /// Checks a password against a stored hash.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -207,12 +213,13 @@ pub async fn load_session_user(pool: &Pool, user_id: i64) -> AppResult<Option<Se
 
 /// The signed-in user behind a session token, if the session is live.
 pub async fn user_for_token(pool: &Pool, token: &str) -> AppResult<Option<SessionUser>> {
-    let user_id: Option<i64> =
-        sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash(token))
-            .bind(db::now())
-            .fetch_optional(pool)
-            .await?;
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(db::now())
+    .fetch_optional(pool)
+    .await?;
     match user_id {
         Some(id) => load_session_user(pool, id).await,
         None => Ok(None),
@@ -220,7 +227,10 @@ pub async fn user_for_token(pool: &Pool, token: &str) -> AppResult<Option<Sessio
 }
 
 /// The signed-in user behind a request's headers, if any.
-pub async fn user_from_headers(state: &AppState, headers: &HeaderMap) -> AppResult<Option<SessionUser>> {
+pub async fn user_from_headers(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> AppResult<Option<SessionUser>> {
     match token_from_headers(headers) {
         Some(token) => user_for_token(&state.db, &token).await,
         None => Ok(None),
@@ -288,25 +298,34 @@ pub fn client_ip(headers: &HeaderMap) -> String {
 }
 
 /// Refuses a login attempt when the account or the client address failed too often recently.
-pub async fn check_throttle(pool: &Pool, username: &str, ip: &str, max_failures: i64) -> AppResult<()> {
+pub async fn check_throttle(
+    pool: &Pool,
+    username: &str,
+    ip: &str,
+    max_failures: i64,
+) -> AppResult<()> {
     let since: DateTime<Utc> = db::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let by_user: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username_key = $1 AND at > $2")
-            .bind(search_key(username))
+    let by_user: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_failures WHERE username_key = $1 AND at > $2",
+    )
+    .bind(search_key(username))
+    .bind(since)
+    .fetch_one(pool)
+    .await?;
+    let by_ip: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE client_ip = $1 AND at > $2")
+            .bind(ip)
             .bind(since)
             .fetch_one(pool)
             .await?;
-    let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE client_ip = $1 AND at > $2")
-        .bind(ip)
-        .bind(since)
-        .fetch_one(pool)
-        .await?;
     if by_user >= max_failures || by_ip >= MAX_FAILURES_PER_IP {
         return Err(AppError::TooManyAttempts(Msg::new(
             format!(
                 "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {THROTTLE_WINDOW_MINUTES} phút."
             ),
-            format!("Too many failed sign-ins. Please try again in {THROTTLE_WINDOW_MINUTES} minutes."),
+            format!(
+                "Too many failed sign-ins. Please try again in {THROTTLE_WINDOW_MINUTES} minutes."
+            ),
         )));
     }
     Ok(())

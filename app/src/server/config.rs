@@ -36,7 +36,12 @@ fn var(name: &str) -> Option<String> {
 
 fn flag(name: &str) -> bool {
     var(name)
-        .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+        .map(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "yes" | "on"
+            )
+        })
         .unwrap_or(false)
 }
 
@@ -58,7 +63,9 @@ impl Config {
                 .filter(|m| *m > 0)
                 .unwrap_or(20),
             public_url: var("KH_PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}")),
-            data_dir: var("KH_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data")),
+            data_dir: var("KH_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("data")),
             bootstrap_admin_password: var("KH_BOOTSTRAP_ADMIN_PASSWORD"),
             log_json: var("KH_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             login_max_failures: var("KH_LOGIN_MAX_FAILURES")

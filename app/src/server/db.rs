@@ -52,7 +52,8 @@ pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
     match err {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             // SQLite reports the columns, PostgreSQL the index name: accept either.
-            db.constraint() == Some(constraint) || db.message().contains(constraint_columns(constraint))
+            db.constraint() == Some(constraint)
+                || db.message().contains(constraint_columns(constraint))
         }
         _ => false,
     }

@@ -50,18 +50,18 @@ const COMMUNES: &[&str] = &[
 ];
 
 const SURNAMES: &[&str] = &[
-    "Hồ", "Hồ", "Đinh", "Đinh", "Hà", "Nguyễn", "Trần", "Lê", "Phạm", "Võ", "Huỳnh", "Phan", "Đặng", "Bùi",
-    "Trương",
+    "Hồ", "Hồ", "Đinh", "Đinh", "Hà", "Nguyễn", "Trần", "Lê", "Phạm", "Võ", "Huỳnh", "Phan",
+    "Đặng", "Bùi", "Trương",
 ];
 const MALE_MIDDLE: &[&str] = &["Văn", "Văn", "Minh", "Đức", "Thanh", "Quang", "Hữu"];
 const FEMALE_MIDDLE: &[&str] = &["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim"];
 const MALE_GIVEN: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Hùng", "Nam", "Phúc", "Quang", "Sơn", "Tâm", "Trí", "Đạt", "Hải", "Hòa",
-    "Khánh", "Long", "Thắng", "Tuấn", "Việt", "Lực", "Nhân", "Tín", "Vinh", "Thịnh",
+    "An", "Bình", "Cường", "Dũng", "Hùng", "Nam", "Phúc", "Quang", "Sơn", "Tâm", "Trí", "Đạt",
+    "Hải", "Hòa", "Khánh", "Long", "Thắng", "Tuấn", "Việt", "Lực", "Nhân", "Tín", "Vinh", "Thịnh",
 ];
 const FEMALE_GIVEN: &[&str] = &[
-    "Hương", "Lan", "Mai", "Thảo", "Vân", "Xuân", "Yến", "Linh", "Nga", "Nhung", "Phương", "Hoa", "Hạnh", "Trang",
-    "Ánh", "Loan", "Diệu", "Hiền",
+    "Hương", "Lan", "Mai", "Thảo", "Vân", "Xuân", "Yến", "Linh", "Nga", "Nhung", "Phương", "Hoa",
+    "Hạnh", "Trang", "Ánh", "Loan", "Diệu", "Hiền",
 ];
 
 /// A small deterministic generator (xorshift): no dependency, same data on every start.
@@ -92,15 +92,25 @@ impl Rng {
 
 fn person(rng: &mut Rng, surname: &str, female: bool) -> String {
     if female {
-        format!("{surname} {} {}", rng.pick(FEMALE_MIDDLE), rng.pick(FEMALE_GIVEN))
+        format!(
+            "{surname} {} {}",
+            rng.pick(FEMALE_MIDDLE),
+            rng.pick(FEMALE_GIVEN)
+        )
     } else {
-        format!("{surname} {} {}", rng.pick(MALE_MIDDLE), rng.pick(MALE_GIVEN))
+        format!(
+            "{surname} {} {}",
+            rng.pick(MALE_MIDDLE),
+            rng.pick(MALE_GIVEN)
+        )
     }
 }
 
 /// Loads the demo data when the database has no org units yet. Returns whether it did.
 pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
-    let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units").fetch_one(pool).await?;
+    let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units")
+        .fetch_one(pool)
+        .await?;
     if units > 0 {
         return Ok(false);
     }
@@ -110,7 +120,12 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
 
     let province = org_units::insert(
         &mut tx,
-        &NewUnit { parent_id: None, level: OrgLevel::Province, code: "51".into(), name: "Tỉnh Quảng Ngãi".into() },
+        &NewUnit {
+            parent_id: None,
+            level: OrgLevel::Province,
+            code: "51".into(),
+            name: "Tỉnh Quảng Ngãi".into(),
+        },
         None,
     )
     .await?;
@@ -142,10 +157,16 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
         .await?;
         let is_town = commune_name.starts_with("Thị trấn");
         let village_count = if is_town { 3 } else { 4 + rng.below(4) };
-        let short_name = commune_name.trim_start_matches("Thị trấn ").trim_start_matches("Xã ");
+        let short_name = commune_name
+            .trim_start_matches("Thị trấn ")
+            .trim_start_matches("Xã ");
         let mut commune_households: Vec<(i64, String)> = Vec::new();
         for vi in 0..village_count {
-            let village_name = if is_town { format!("Tổ dân phố {}", vi + 1) } else { format!("Thôn {}", vi + 1) };
+            let village_name = if is_town {
+                format!("Tổ dân phố {}", vi + 1)
+            } else {
+                format!("Thôn {}", vi + 1)
+            };
             let village = org_units::insert(
                 &mut tx,
                 &NewUnit {
@@ -169,7 +190,11 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
                     members.push(Member {
                         full_name: person(&mut rng, spouse_surname, !head_female),
                         birth_year: Some(head_birth + rng.below(7) as i32 - 3),
-                        relation: if head_female { "Chồng".into() } else { "Vợ".into() },
+                        relation: if head_female {
+                            "Chồng".into()
+                        } else {
+                            "Vợ".into()
+                        },
                     });
                 }
                 for _ in 0..rng.below(5) {
@@ -184,8 +209,17 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
                     village_id: village.id,
                     code: format!("{:02}{:02}{:03}", ci + 1, vi + 1, hi + 1),
                     head_name: head.clone(),
-                    address: format!("{village_name}, {}", commune_name.replacen("Xã", "xã", 1).replacen("Thị trấn", "thị trấn", 1)),
-                    phone: if rng.chance(60) { format!("09{:08}", rng.next() % 100_000_000) } else { String::new() },
+                    address: format!(
+                        "{village_name}, {}",
+                        commune_name
+                            .replacen("Xã", "xã", 1)
+                            .replacen("Thị trấn", "thị trấn", 1)
+                    ),
+                    phone: if rng.chance(60) {
+                        format!("09{:08}", rng.next() % 100_000_000)
+                    } else {
+                        String::new()
+                    },
                     members,
                 };
                 let id = households::insert(&mut tx, &input).await?;
@@ -197,7 +231,12 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
         let mut clan_surnames: Vec<&str> = vec!["Hồ", "Đinh", "Nguyễn", "Trần", "Hà"];
         clan_surnames.truncate(2 + rng.below(2));
         for surname in clan_surnames {
-            let members: Vec<i64> = commune_households.iter().filter(|(_, s)| s == surname).map(|(id, _)| *id).take(40).collect();
+            let members: Vec<i64> = commune_households
+                .iter()
+                .filter(|(_, s)| s == surname)
+                .map(|(id, _)| *id)
+                .take(40)
+                .collect();
             if members.is_empty() {
                 continue;
             }
@@ -224,23 +263,49 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
             }
         }
         let mut units = vec![
-            (format!("Trường Mầm non {short_name}"), OrganisationKind::School),
-            (format!("Trường Tiểu học {short_name}"), OrganisationKind::School),
-            (format!("Trạm Y tế {}", commune_name.replacen("Xã", "xã", 1).replacen("Thị trấn", "thị trấn", 1)), OrganisationKind::Agency),
+            (
+                format!("Trường Mầm non {short_name}"),
+                OrganisationKind::School,
+            ),
+            (
+                format!("Trường Tiểu học {short_name}"),
+                OrganisationKind::School,
+            ),
+            (
+                format!(
+                    "Trạm Y tế {}",
+                    commune_name
+                        .replacen("Xã", "xã", 1)
+                        .replacen("Thị trấn", "thị trấn", 1)
+                ),
+                OrganisationKind::Agency,
+            ),
         ];
         if rng.chance(40) {
-            units.push((format!("Hợp tác xã Nông nghiệp {short_name}"), OrganisationKind::Enterprise));
+            units.push((
+                format!("Hợp tác xã Nông nghiệp {short_name}"),
+                OrganisationKind::Enterprise,
+            ));
         }
         for (name, kind) in units {
             insert_organisation(&mut tx, commune.id, &name, kind).await?;
         }
     }
     for (name, kind) in [
-        ("Phòng Giáo dục và Đào tạo huyện Trà Bồng", OrganisationKind::Agency),
-        ("Trung tâm GDNN-GDTX huyện Trà Bồng", OrganisationKind::School),
+        (
+            "Phòng Giáo dục và Đào tạo huyện Trà Bồng",
+            OrganisationKind::Agency,
+        ),
+        (
+            "Trung tâm GDNN-GDTX huyện Trà Bồng",
+            OrganisationKind::School,
+        ),
         ("Trường THPT Trà Bồng", OrganisationKind::School),
         ("Hội Khuyến học huyện Trà Bồng", OrganisationKind::Other),
-        ("Công ty TNHH Quế Trà Bồng (minh hoạ)", OrganisationKind::Enterprise),
+        (
+            "Công ty TNHH Quế Trà Bồng (minh hoạ)",
+            OrganisationKind::Enterprise,
+        ),
     ] {
         insert_organisation(&mut tx, district.id, name, kind).await?;
     }
@@ -251,13 +316,26 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
         let mut conn = pool.acquire().await?;
         if let Some(unit) = org_units::get_by_code(&mut conn, code).await? {
             drop(conn);
-            users::insert_user(pool, username, full_name, DEMO_PASSWORD, false, &[(*role, unit.id)]).await?;
+            users::insert_user(
+                pool,
+                username,
+                full_name,
+                DEMO_PASSWORD,
+                false,
+                &[(*role, unit.id)],
+            )
+            .await?;
         }
     }
     Ok(true)
 }
 
-async fn insert_organisation(conn: &mut db::Conn, unit_id: i64, name: &str, kind: OrganisationKind) -> AppResult<()> {
+async fn insert_organisation(
+    conn: &mut db::Conn,
+    unit_id: i64,
+    name: &str,
+    kind: OrganisationKind,
+) -> AppResult<()> {
     let now = db::now();
     sqlx::query(
         "INSERT INTO organisations (managing_unit_id, kind, name, search_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
@@ -276,20 +354,28 @@ async fn insert_organisation(conn: &mut db::Conn, unit_id: i64, name: &str, kind
 /// are no users yet, scoped to the first province (which must exist: import the tree first, or
 /// the account is created once a province exists).
 pub async fn bootstrap_admin(pool: &Pool, password: &str) -> AppResult<bool> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await?;
     if users > 0 {
         return Ok(false);
     }
-    let root: Option<i64> = sqlx::query_scalar("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-        .fetch_optional(pool)
-        .await?;
+    let root: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+            .fetch_optional(pool)
+            .await?;
     let root = match root {
         Some(id) => id,
         None => {
             let mut tx = db::begin_write(pool).await?;
             let unit = org_units::insert(
                 &mut tx,
-                &NewUnit { parent_id: None, level: OrgLevel::Province, code: "ROOT".into(), name: "Đơn vị gốc (đổi tên)".into() },
+                &NewUnit {
+                    parent_id: None,
+                    level: OrgLevel::Province,
+                    code: "ROOT".into(),
+                    name: "Đơn vị gốc (đổi tên)".into(),
+                },
                 None,
             )
             .await?;
@@ -297,6 +383,14 @@ pub async fn bootstrap_admin(pool: &Pool, password: &str) -> AppResult<bool> {
             unit.id
         }
     };
-    users::insert_user(pool, "admin", "Quản trị hệ thống", password, true, &[(Role::Admin, root)]).await?;
+    users::insert_user(
+        pool,
+        "admin",
+        "Quản trị hệ thống",
+        password,
+        true,
+        &[(Role::Admin, root)],
+    )
+    .await?;
     Ok(true)
 }

@@ -15,12 +15,16 @@ pub fn workbook(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> App
     sheet.set_name(sheet_name).map_err(internal)?;
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(internal)?;
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(internal)?;
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, value) in row.iter().enumerate() {
             // Everything is written as text: codes and phone numbers keep their leading zeros.
-            sheet.write_string((r + 1) as u32, c as u16, value).map_err(internal)?;
+            sheet
+                .write_string((r + 1) as u32, c as u16, value)
+                .map_err(internal)?;
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(internal)?;

@@ -57,7 +57,8 @@ fn push_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q: &ListQuery)
         qb.push(" AND h.active");
     }
     for word in q.search_words() {
-        qb.push(" AND h.search_key LIKE ").push_bind(format!("%{word}%"));
+        qb.push(" AND h.search_key LIKE ")
+            .push_bind(format!("%{word}%"));
     }
 }
 
@@ -89,7 +90,10 @@ pub async fn list(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppResult<Pa
         }
         qb.push(col).push(dir);
     }
-    qb.push(", h.id LIMIT ").push_bind(q.per_page).push(" OFFSET ").push_bind(q.offset());
+    qb.push(", h.id LIMIT ")
+        .push_bind(q.per_page)
+        .push(" OFFSET ")
+        .push_bind(q.offset());
     let rows: Vec<ListRow> = qb.build_query_as().fetch_all(pool).await?;
     Ok(Page {
         items: rows.into_iter().map(Into::into).collect(),
@@ -190,7 +194,10 @@ async fn find_writable(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<(H
 
 /// The searchable text of a household: head, code, address, phone and members.
 fn household_search_key(input: &HouseholdInput) -> String {
-    let mut text = format!("{} {} {} {}", input.head_name, input.code, input.address, input.phone);
+    let mut text = format!(
+        "{} {} {} {}",
+        input.head_name, input.code, input.address, input.phone
+    );
     for m in &input.members {
         text.push(' ');
         text.push_str(&m.full_name);
@@ -201,7 +208,11 @@ fn household_search_key(input: &HouseholdInput) -> String {
 /// Checks that `village_id` is an active village the caller may write in; returns its path.
 async fn writable_village(pool: &Pool, user: &SessionUser, village_id: i64) -> AppResult<String> {
     let village = org_units::get(pool, village_id).await?.ok_or_else(|| {
-        AppError::field("village_id", "Thôn / tổ dân phố không tồn tại.", "That village does not exist.")
+        AppError::field(
+            "village_id",
+            "Thôn / tổ dân phố không tồn tại.",
+            "That village does not exist.",
+        )
     })?;
     if village.level != OrgLevel::Village || !village.active {
         return Err(AppError::field(
@@ -223,7 +234,11 @@ fn code_taken(code: &str) -> AppError {
 }
 
 /// Writes the members of a household (replacing any previous list).
-async fn write_members(conn: &mut Conn, household_id: i64, members: &[Member]) -> Result<(), sqlx::Error> {
+async fn write_members(
+    conn: &mut Conn,
+    household_id: i64,
+    members: &[Member],
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM household_members WHERE household_id = $1")
         .bind(household_id)
         .execute(&mut *conn)
@@ -266,13 +281,19 @@ pub async fn insert(conn: &mut Conn, input: &HouseholdInput) -> Result<i64, sqlx
 }
 
 /// The id of an active household with the same duplicate key, if any.
-pub async fn find_duplicate(conn: &mut Conn, input: &HouseholdInput, except: Option<i64>) -> AppResult<Option<i64>> {
+pub async fn find_duplicate(
+    conn: &mut Conn,
+    input: &HouseholdInput,
+    except: Option<i64>,
+) -> AppResult<Option<i64>> {
     let key = household_duplicate_key(input.village_id, &input.head_name, &input.address);
-    Ok(sqlx::query_scalar("SELECT id FROM households WHERE dup_key = $1 AND active AND id <> $2 LIMIT 1")
-        .bind(key)
-        .bind(except.unwrap_or(0))
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM households WHERE dup_key = $1 AND active AND id <> $2 LIMIT 1",
+    )
+    .bind(key)
+    .bind(except.unwrap_or(0))
+    .fetch_optional(conn)
+    .await?)
 }
 
 fn duplicate_error(existing: i64) -> AppError {
@@ -284,7 +305,12 @@ fn duplicate_error(existing: i64) -> AppError {
 }
 
 /// Creates a household as `user`.
-pub async fn create(pool: &Pool, user: &SessionUser, input: HouseholdInput, this_year: i32) -> AppResult<Household> {
+pub async fn create(
+    pool: &Pool,
+    user: &SessionUser,
+    input: HouseholdInput,
+    this_year: i32,
+) -> AppResult<Household> {
     let input = input.validate(this_year).map_err(AppError::Validation)?;
     let path = writable_village(pool, user, input.village_id).await?;
     let mut tx = db::begin_write(pool).await?;
@@ -293,10 +319,14 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: HouseholdInput, this
     }
     let id = match insert(&mut tx, &input).await {
         Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e, "households_code_key") => return Err(code_taken(&input.code)),
+        Err(e) if db::is_unique_violation(&e, "households_code_key") => {
+            return Err(code_taken(&input.code))
+        }
         Err(e) => return Err(e.into()),
     };
-    let (created, _) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    let (created, _) = get(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
     audit::record(
         &mut tx,
         user,
@@ -331,7 +361,9 @@ pub async fn update(
     find_writable(pool, user, id).await?;
     let new_path = writable_village(pool, user, input.village_id).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, _) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    let (before, _) = get(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
     if let Some(existing) = find_duplicate(&mut tx, &input, Some(id)).await? {
         return Err(duplicate_error(existing));
     }
@@ -356,14 +388,20 @@ pub async fn update(
     match res {
         Ok(done) if done.rows_affected() == 0 => {
             let current = get(&mut tx, id).await?.map(|(h, _)| h);
-            return Err(AppError::conflict(current.and_then(|h| serde_json::to_string(&h).ok())));
+            return Err(AppError::conflict(
+                current.and_then(|h| serde_json::to_string(&h).ok()),
+            ));
         }
         Ok(_) => {}
-        Err(e) if db::is_unique_violation(&e, "households_code_key") => return Err(code_taken(&input.code)),
+        Err(e) if db::is_unique_violation(&e, "households_code_key") => {
+            return Err(code_taken(&input.code))
+        }
         Err(e) => return Err(e.into()),
     }
     write_members(&mut tx, id, &input.members).await?;
-    let (after, _) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    let (after, _) = get(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
     audit::record(
         &mut tx,
         user,
@@ -383,9 +421,17 @@ pub async fn update(
 }
 
 /// Deactivates or reactivates a household (records are never deleted: evaluations refer to them).
-pub async fn set_active(pool: &Pool, user: &SessionUser, id: i64, version: i64, active: bool) -> AppResult<Household> {
+pub async fn set_active(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    version: i64,
+    active: bool,
+) -> AppResult<Household> {
     let mut tx = db::begin_write(pool).await?;
-    let (before, path) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    let (before, path) = get(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
     require_at(user, Permission::WriteRegistry, &path)?;
     let done = sqlx::query(
         "UPDATE households SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
@@ -399,7 +445,9 @@ pub async fn set_active(pool: &Pool, user: &SessionUser, id: i64, version: i64, 
     if done.rows_affected() == 0 {
         return Err(AppError::conflict(serde_json::to_string(&before).ok()));
     }
-    let (after, _) = get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    let (after, _) = get(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
     audit::record(
         &mut tx,
         user,

@@ -24,19 +24,28 @@ pub fn routes() -> Router<AppState> {
         .route("/import/upload", post(upload))
         .route("/export/{list}", get(export_list))
         .route("/lang/{tag}", get(switch_language))
+        .route("/import/template/{kind}", get(import_template))
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, Json(self)).into_response()
     }
 }
 
 /// `GET /health`: 200 when the database answers, 503 otherwise.
 async fn health(State(state): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db).await {
-        Ok(_) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.db)
+        .await
+    {
+        Ok(_) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (
@@ -48,8 +57,14 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn require_user(state: &AppState, headers: &HeaderMap, permission: Permission) -> AppResult<SessionUser> {
-    let user = user_from_headers(state, headers).await?.ok_or(AppError::Unauthenticated)?;
+async fn require_user(
+    state: &AppState,
+    headers: &HeaderMap,
+    permission: Permission,
+) -> AppResult<SessionUser> {
+    let user = user_from_headers(state, headers)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     if user.must_change_password || !user.can(permission) {
         return Err(AppError::forbidden());
     }
@@ -68,9 +83,15 @@ async fn upload(
     Query(params): Query<UploadParams>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let kind = ImportKind::from_code(&params.kind)
-        .ok_or_else(|| AppError::bad_request("Loại dữ liệu nhập không hợp lệ.", "Unknown import kind."))?;
-    let user = require_user(&state, &headers, crate::api::imports::import_permission(kind)).await?;
+    let kind = ImportKind::from_code(&params.kind).ok_or_else(|| {
+        AppError::bad_request("Loại dữ liệu nhập không hợp lệ.", "Unknown import kind.")
+    })?;
+    let user = require_user(
+        &state,
+        &headers,
+        crate::api::imports::import_permission(kind),
+    )
+    .await?;
     while let Some(field) = multipart.next_field().await.map_err(|e| {
         AppError::bad_request(
             format!("Không nhận được tệp: {}", e.body_text()),
@@ -84,13 +105,20 @@ async fn upload(
         let bytes = field.bytes().await.map_err(|e| {
             AppError::bad_request(
                 format!("Tệp quá lớn hoặc tải lên bị gián đoạn ({}).", e.body_text()),
-                format!("The file is too large or the upload was interrupted ({}).", e.body_text()),
+                format!(
+                    "The file is too large or the upload was interrupted ({}).",
+                    e.body_text()
+                ),
             )
         })?;
-        let uploaded = imports::store_upload(&state.db, &user, kind, &filename, bytes.to_vec()).await?;
+        let uploaded =
+            imports::store_upload(&state.db, &user, kind, &filename, bytes.to_vec()).await?;
         return Ok(Json(uploaded).into_response());
     }
-    Err(AppError::bad_request("Chưa chọn tệp để tải lên.", "No file was sent."))
+    Err(AppError::bad_request(
+        "Chưa chọn tệp để tải lên.",
+        "No file was sent.",
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -116,7 +144,12 @@ async fn export_list(
     Query(p): Query<ExportParams>,
 ) -> Result<Response, AppError> {
     let lang = if p.lang.is_empty() {
-        Lang::from_cookie_header(headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+        Lang::from_cookie_header(
+            headers
+                .get(header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        )
     } else {
         Lang::from_tag(&p.lang)
     };
@@ -130,11 +163,20 @@ async fn export_list(
         include_inactive: p.include_inactive,
     };
     let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
-    let yes_no = |b: bool| if b { t("Đang hoạt động", "Active") } else { t("Ngừng hoạt động", "Inactive") }.to_string();
+    let yes_no = |b: bool| {
+        if b {
+            t("Đang hoạt động", "Active")
+        } else {
+            t("Ngừng hoạt động", "Inactive")
+        }
+        .to_string()
+    };
     let (name, bytes) = match list.trim_end_matches(".xlsx") {
         "households" => {
             let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
-            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let scopes =
+                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                    .await?;
             let page = households::list(&state.db, &scopes, &query).await?;
             let rows: Vec<Vec<String>> = page
                 .items
@@ -164,11 +206,16 @@ async fn export_list(
                 t("Số nhân khẩu", "Members"),
                 t("Trạng thái", "Status"),
             ];
-            ("ho-gia-dinh", export::workbook(t("Hộ gia đình", "Households"), &headers, &rows)?)
+            (
+                "ho-gia-dinh",
+                export::workbook(t("Hộ gia đình", "Households"), &headers, &rows)?,
+            )
         }
         "clans" => {
             let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
-            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let scopes =
+                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                    .await?;
             let page = registry::list_clans(&state.db, &scopes, &query).await?;
             let rows: Vec<Vec<String>> = page
                 .items
@@ -194,11 +241,16 @@ async fn export_list(
                 t("Số hộ", "Households"),
                 t("Trạng thái", "Status"),
             ];
-            ("dong-ho", export::workbook(t("Dòng họ", "Clans"), &headers, &rows)?)
+            (
+                "dong-ho",
+                export::workbook(t("Dòng họ", "Clans"), &headers, &rows)?,
+            )
         }
         "organisations" => {
             let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
-            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let scopes =
+                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                    .await?;
             let page = registry::list_organisations(&state.db, &scopes, &query).await?;
             let rows: Vec<Vec<String>> = page
                 .items
@@ -226,7 +278,10 @@ async fn export_list(
                 t("Điện thoại", "Phone"),
                 t("Trạng thái", "Status"),
             ];
-            ("co-quan-don-vi", export::workbook(t("Đơn vị", "Units"), &headers, &rows)?)
+            (
+                "co-quan-don-vi",
+                export::workbook(t("Đơn vị", "Units"), &headers, &rows)?,
+            )
         }
         "users" => {
             let user = require_user(&state, &headers, Permission::ManageUsers).await?;
@@ -249,7 +304,10 @@ async fn export_list(
                 t("Vai trò", "Roles"),
                 t("Trạng thái", "Status"),
             ];
-            ("nguoi-dung", export::workbook(t("Người dùng", "Users"), &headers, &rows)?)
+            (
+                "nguoi-dung",
+                export::workbook(t("Người dùng", "Users"), &headers, &rows)?,
+            )
         }
         "audit" => {
             let user = require_user(&state, &headers, Permission::ReadAudit).await?;
@@ -260,7 +318,9 @@ async fn export_list(
             };
             let unit_path = match p.unit_id {
                 Some(id) => {
-                    let unit = org_units::get(&state.db, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+                    let unit = org_units::get(&state.db, id)
+                        .await?
+                        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
                     crate::server::auth::require_at(&user, Permission::ReadAudit, &unit.path)?;
                     Some(unit.path)
                 }
@@ -289,7 +349,10 @@ async fn export_list(
                 t("Số", "Id"),
                 t("Nội dung", "Summary"),
             ];
-            ("nhat-ky", export::workbook(t("Nhật ký", "Audit log"), &headers, &rows)?)
+            (
+                "nhat-ky",
+                export::workbook(t("Nhật ký", "Audit log"), &headers, &rows)?,
+            )
         }
         _ => return Err(AppError::not_found("danh sách", "List")),
     };
@@ -298,11 +361,14 @@ async fn export_list(
         [
             (
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                HeaderValue::from_static(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
             ),
         ],
         bytes,
@@ -323,10 +389,69 @@ async fn switch_language(Path(tag): Path<String>, Query(p): Query<LangParams>) -
         .next
         .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
         .unwrap_or_else(|| "/".into());
-    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.tag());
+    let cookie = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.tag()
+    );
     let mut res = Redirect::to(&next).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+/// `GET /import/template/{households|org_units}.xlsx`: an empty file with the expected headers
+/// and one example row.
+async fn import_template(Path(kind): Path<String>) -> Result<Response, AppError> {
+    let (name, headers, example): (&str, Vec<&str>, Vec<String>) =
+        match kind.trim_end_matches(".xlsx") {
+            "households" => (
+                "mau-nhap-ho",
+                vec![
+                    "Mã thôn",
+                    "Mã hộ",
+                    "Họ tên chủ hộ",
+                    "Địa chỉ",
+                    "Điện thoại",
+                    "Thành viên",
+                ],
+                vec![
+                    "51-TB-02-01".into(),
+                    "HGD-001".into(),
+                    "Hồ Văn Minh".into(),
+                    "Thôn 1, xã Trà Bình".into(),
+                    "0912345678".into(),
+                    "Đinh Thị Lan (1985); Hồ Văn An (2010)".into(),
+                ],
+            ),
+            "org_units" => (
+                "mau-nhap-don-vi",
+                vec!["Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên"],
+                vec![
+                    "51-TB-02-08".into(),
+                    "Thôn 8".into(),
+                    "Thôn".into(),
+                    "51-TB-02".into(),
+                ],
+            ),
+            _ => return Err(AppError::not_found("mẫu", "Template")),
+        };
+    let bytes = export::workbook("Mẫu", &headers, &[example])?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}.xlsx\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -6,7 +6,8 @@
 
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::import::{
-    check_mapping, ImportField, ImportKind, ImportOutcome, ImportPreview, RowError, UploadedFile, MAX_REPORTED_ERRORS,
+    check_mapping, ImportField, ImportKind, ImportOutcome, ImportPreview, RowError, UploadedFile,
+    MAX_REPORTED_ERRORS,
 };
 use crate::domain::org::{OrgLevel, OrgUnit};
 use crate::domain::registry::{household_duplicate_key, HouseholdInput, Member};
@@ -36,7 +37,10 @@ fn file_error(vi: impl Into<String>, en: impl Into<String>) -> AppError {
 /// renamed text file is not taken for an Excel workbook.
 pub fn read_table(filename: &str, bytes: &[u8]) -> AppResult<Table> {
     if bytes.is_empty() {
-        return Err(file_error("Tệp rỗng, không có dữ liệu.", "The file is empty."));
+        return Err(file_error(
+            "Tệp rỗng, không có dữ liệu.",
+            "The file is empty.",
+        ));
     }
     let lower = filename.to_lowercase();
     let is_zip = bytes.starts_with(b"PK\x03\x04");
@@ -52,7 +56,10 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> AppResult<Table> {
         read_csv(bytes)?
     };
     if table.headers.iter().all(|h| h.is_empty()) {
-        return Err(file_error("Tệp không có dòng tiêu đề.", "The file has no header row."));
+        return Err(file_error(
+            "Tệp không có dòng tiêu đề.",
+            "The file has no header row.",
+        ));
     }
     if table.rows.is_empty() {
         return Err(file_error(
@@ -62,8 +69,14 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> AppResult<Table> {
     }
     if table.rows.len() > MAX_ROWS {
         return Err(file_error(
-            format!("Tệp có {} dòng, vượt quá giới hạn {MAX_ROWS} dòng. Hãy chia nhỏ tệp.", table.rows.len()),
-            format!("The file has {} rows, more than the limit of {MAX_ROWS}. Split it.", table.rows.len()),
+            format!(
+                "Tệp có {} dòng, vượt quá giới hạn {MAX_ROWS} dòng. Hãy chia nhỏ tệp.",
+                table.rows.len()
+            ),
+            format!(
+                "The file has {} rows, more than the limit of {MAX_ROWS}. Split it.",
+                table.rows.len()
+            ),
         ));
     }
     Ok(table)
@@ -92,22 +105,41 @@ fn read_workbook(bytes: &[u8]) -> AppResult<Table> {
             "Could not read the workbook: the file is damaged or not an Excel file.",
         )
     };
-    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|_| unreadable())?;
+    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|_| unreadable())?;
     let range = workbook
         .worksheet_range_at(0)
-        .ok_or_else(|| file_error("Bảng tính không có trang tính nào.", "The workbook has no sheet."))?
+        .ok_or_else(|| {
+            file_error(
+                "Bảng tính không có trang tính nào.",
+                "The workbook has no sheet.",
+            )
+        })?
         .map_err(|_| unreadable())?;
     let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let mut rows = range.rows().enumerate();
     let headers = match rows.next() {
         Some((_, cells)) => cells.iter().map(cell_text).collect::<Vec<_>>(),
-        None => return Err(file_error("Tệp rỗng, không có dữ liệu.", "The file is empty.")),
+        None => {
+            return Err(file_error(
+                "Tệp rỗng, không có dữ liệu.",
+                "The file is empty.",
+            ))
+        }
     };
     let data = rows
-        .map(|(i, cells)| (start_row + i + 1, cells.iter().map(cell_text).collect::<Vec<_>>()))
+        .map(|(i, cells)| {
+            (
+                start_row + i + 1,
+                cells.iter().map(cell_text).collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
         .collect();
-    Ok(Table { headers: trim_headers(headers), rows: data })
+    Ok(Table {
+        headers: trim_headers(headers),
+        rows: data,
+    })
 }
 
 fn trim_headers(mut headers: Vec<String>) -> Vec<String> {
@@ -126,11 +158,18 @@ fn read_csv(bytes: &[u8]) -> AppResult<Table> {
     })?;
     let text = text.trim_start_matches('\u{feff}');
     if text.contains('\u{0}') {
-        return Err(file_error("Tệp không phải tệp văn bản CSV.", "The file is not a CSV text file."));
+        return Err(file_error(
+            "Tệp không phải tệp văn bản CSV.",
+            "The file is not a CSV text file.",
+        ));
     }
     let first_line = text.lines().next().unwrap_or_default();
     // Excel in Vietnamese locales often saves with semicolons.
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -139,8 +178,18 @@ fn read_csv(bytes: &[u8]) -> AppResult<Table> {
     let mut records = reader.records().enumerate();
     let headers = match records.next() {
         Some((_, Ok(r))) => r.iter().map(clean).collect(),
-        Some((_, Err(_))) => return Err(file_error("Không đọc được dòng tiêu đề của tệp CSV.", "Could not read the CSV header row.")),
-        None => return Err(file_error("Tệp rỗng, không có dữ liệu.", "The file is empty.")),
+        Some((_, Err(_))) => {
+            return Err(file_error(
+                "Không đọc được dòng tiêu đề của tệp CSV.",
+                "Could not read the CSV header row.",
+            ))
+        }
+        None => {
+            return Err(file_error(
+                "Tệp rỗng, không có dữ liệu.",
+                "The file is empty.",
+            ))
+        }
     };
     let mut rows = Vec::new();
     for (i, record) in records {
@@ -155,7 +204,10 @@ fn read_csv(bytes: &[u8]) -> AppResult<Table> {
             rows.push((i + 1, cells));
         }
     }
-    Ok(Table { headers: trim_headers(headers), rows })
+    Ok(Table {
+        headers: trim_headers(headers),
+        rows,
+    })
 }
 
 /// Stores an uploaded file for `user` after checking it can be read; returns its summary.
@@ -198,7 +250,12 @@ struct Batch {
     committed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-async fn load_batch(pool: &Pool, user: &SessionUser, batch_id: i64, kind: ImportKind) -> AppResult<(Table, String)> {
+async fn load_batch(
+    pool: &Pool,
+    user: &SessionUser,
+    batch_id: i64,
+    kind: ImportKind,
+) -> AppResult<(Table, String)> {
     let batch = sqlx::query_as::<_, Batch>(
         "SELECT user_id, kind, filename, content, committed_at FROM import_batches WHERE id = $1",
     )
@@ -303,7 +360,11 @@ async fn validate_households(
     let mut push_error = |errors: &mut Vec<RowError>, row: usize, column: String, message: Msg| {
         error_count += 1;
         if errors.len() < MAX_REPORTED_ERRORS {
-            errors.push(RowError { row, column, message });
+            errors.push(RowError {
+                row,
+                column,
+                message,
+            });
         }
     };
     let col = |f: ImportField| column_name(&table.headers, mapping, f);
@@ -324,7 +385,10 @@ async fn validate_households(
                     row_no,
                     col(ImportField::VillageCode),
                     if village_code.is_empty() {
-                        Msg::new("Thiếu mã thôn / tổ dân phố.", "The village code is missing.")
+                        Msg::new(
+                            "Thiếu mã thôn / tổ dân phố.",
+                            "The village code is missing.",
+                        )
                     } else {
                         Msg::new(
                             format!("Không có thôn / tổ dân phố mã \"{village_code}\"."),
@@ -353,7 +417,10 @@ async fn validate_households(
                     &mut errors,
                     row_no,
                     col(ImportField::VillageCode),
-                    Msg::new(format!("{} đã ngừng hoạt động.", v.name), format!("{} is inactive.", v.name)),
+                    Msg::new(
+                        format!("{} đã ngừng hoạt động.", v.name),
+                        format!("{} is inactive.", v.name),
+                    ),
                 );
                 row_ok = false;
                 None
@@ -384,7 +451,9 @@ async fn validate_households(
                 continue;
             }
         };
-        let Some(village) = village.filter(|_| row_ok) else { continue };
+        let Some(village) = village.filter(|_| row_ok) else {
+            continue;
+        };
         let key = household_duplicate_key(village.id, &input.head_name, &input.address);
         if let Some(first) = seen_keys.get(&key) {
             push_error(
@@ -450,7 +519,10 @@ async fn validate_households(
             );
             continue;
         }
-        if let Some(id) = existing.get(&format!("code:{}", input.code.to_lowercase())).filter(|_| !input.code.is_empty()) {
+        if let Some(id) = existing
+            .get(&format!("code:{}", input.code.to_lowercase()))
+            .filter(|_| !input.code.is_empty())
+        {
             push_error(
                 &mut errors,
                 row_no,
@@ -512,7 +584,9 @@ pub async fn preview_households(
     this_year: i32,
 ) -> AppResult<ImportPreview> {
     let (table, _) = load_batch(pool, user, batch_id, ImportKind::Households).await?;
-    Ok(validate_households(pool, user, &table, mapping, this_year).await?.preview)
+    Ok(validate_households(pool, user, &table, mapping, this_year)
+        .await?
+        .preview)
 }
 
 fn refuse_with_errors(preview: &ImportPreview) -> AppError {
@@ -569,13 +643,18 @@ pub async fn commit_households(
         )
         .await?;
     }
-    let marked = sqlx::query("UPDATE import_batches SET committed_at = $1 WHERE id = $2 AND committed_at IS NULL")
-        .bind(db::now())
-        .bind(batch_id)
-        .execute(&mut *tx)
-        .await?;
+    let marked = sqlx::query(
+        "UPDATE import_batches SET committed_at = $1 WHERE id = $2 AND committed_at IS NULL",
+    )
+    .bind(db::now())
+    .bind(batch_id)
+    .execute(&mut *tx)
+    .await?;
     if marked.rows_affected() == 0 {
-        return Err(AppError::bad_request("Tệp này đã được nhập.", "This file has already been imported."));
+        return Err(AppError::bad_request(
+            "Tệp này đã được nhập.",
+            "This file has already been imported.",
+        ));
     }
     audit::record(
         &mut tx,
@@ -670,7 +749,11 @@ async fn validate_units(
     let mut push = |errors: &mut Vec<RowError>, row: usize, column: String, message: Msg| {
         error_count += 1;
         if errors.len() < MAX_REPORTED_ERRORS {
-            errors.push(RowError { row, column, message });
+            errors.push(RowError {
+                row,
+                column,
+                message,
+            });
         }
     };
     // First pass: every code of the file with its level, so parents may come later in the file.
@@ -690,21 +773,39 @@ async fn validate_units(
         let parent_code = value(cells, mapping, ImportField::ParentCode).to_string();
         let mut ok = true;
         if !crate::domain::org::valid_code(&code) {
-            push(&mut errors, row_no, col(ImportField::UnitCode), Msg::new(
-                "Mã đơn vị gồm 1–20 chữ cái không dấu, chữ số, dấu gạch hoặc dấu chấm.",
-                "A unit code has 1–20 letters, digits, dashes or dots.",
-            ));
+            push(
+                &mut errors,
+                row_no,
+                col(ImportField::UnitCode),
+                Msg::new(
+                    "Mã đơn vị gồm 1–20 chữ cái không dấu, chữ số, dấu gạch hoặc dấu chấm.",
+                    "A unit code has 1–20 letters, digits, dashes or dots.",
+                ),
+            );
             ok = false;
-        } else if in_file.get(&code.to_lowercase()).is_some_and(|(first, _)| *first != row_no) {
+        } else if in_file
+            .get(&code.to_lowercase())
+            .is_some_and(|(first, _)| *first != row_no)
+        {
             let first = in_file[&code.to_lowercase()].0;
-            push(&mut errors, row_no, col(ImportField::UnitCode), Msg::new(
-                format!("Mã đơn vị trùng với dòng {first}."),
-                format!("The unit code duplicates row {first}."),
-            ));
+            push(
+                &mut errors,
+                row_no,
+                col(ImportField::UnitCode),
+                Msg::new(
+                    format!("Mã đơn vị trùng với dòng {first}."),
+                    format!("The unit code duplicates row {first}."),
+                ),
+            );
             ok = false;
         }
         if name.is_empty() {
-            push(&mut errors, row_no, col(ImportField::UnitName), Msg::new("Thiếu tên đơn vị.", "The unit name is missing."));
+            push(
+                &mut errors,
+                row_no,
+                col(ImportField::UnitName),
+                Msg::new("Thiếu tên đơn vị.", "The unit name is missing."),
+            );
             ok = false;
         }
         let Some(level) = OrgLevel::parse(value(cells, mapping, ImportField::UnitLevel)) else {
@@ -715,51 +816,81 @@ async fn validate_units(
             continue;
         };
         // The parent: in the file or already in the database.
-        let parent_level = if parent_code.is_empty() {
-            None
-        } else if let Some((_, l)) = in_file.get(&parent_code.to_lowercase()) {
-            *l
-        } else if let Some(e) = existing.get(&parent_code.to_lowercase()) {
-            if !user.can_at(Permission::ManageOrgUnits, &e.path) {
-                push(&mut errors, row_no, col(ImportField::ParentCode), Msg::new(
+        let parent_level =
+            if parent_code.is_empty() {
+                None
+            } else if let Some((_, l)) = in_file.get(&parent_code.to_lowercase()) {
+                *l
+            } else if let Some(e) = existing.get(&parent_code.to_lowercase()) {
+                if !user.can_at(Permission::ManageOrgUnits, &e.path) {
+                    push(&mut errors, row_no, col(ImportField::ParentCode), Msg::new(
                     format!("Đơn vị cấp trên \"{parent_code}\" nằm ngoài phạm vi quản lý của bạn."),
                     format!("Parent unit \"{parent_code}\" is outside your area."),
                 ));
-                ok = false;
-            }
-            OrgLevel::parse(&e.level)
-        } else {
-            push(&mut errors, row_no, col(ImportField::ParentCode), Msg::new(
-                format!("Không tìm thấy đơn vị cấp trên mã \"{parent_code}\"."),
-                format!("No parent unit has code \"{parent_code}\"."),
-            ));
-            continue;
-        };
+                    ok = false;
+                }
+                OrgLevel::parse(&e.level)
+            } else {
+                push(
+                    &mut errors,
+                    row_no,
+                    col(ImportField::ParentCode),
+                    Msg::new(
+                        format!("Không tìm thấy đơn vị cấp trên mã \"{parent_code}\"."),
+                        format!("No parent unit has code \"{parent_code}\"."),
+                    ),
+                );
+                continue;
+            };
         match parent_level {
             None if level != OrgLevel::Province => {
-                push(&mut errors, row_no, col(ImportField::ParentCode), Msg::new(
-                    "Thiếu mã đơn vị cấp trên (chỉ cấp tỉnh mới không có).",
-                    "The parent code is missing (only a province has none).",
-                ));
+                push(
+                    &mut errors,
+                    row_no,
+                    col(ImportField::ParentCode),
+                    Msg::new(
+                        "Thiếu mã đơn vị cấp trên (chỉ cấp tỉnh mới không có).",
+                        "The parent code is missing (only a province has none).",
+                    ),
+                );
                 ok = false;
             }
             None => {
                 let top_admin = user.assignments.iter().any(|a| {
-                    a.role.grants(Permission::ManageOrgUnits) && a.unit_path.matches('/').count() == 2
+                    a.role.grants(Permission::ManageOrgUnits)
+                        && a.unit_path.matches('/').count() == 2
                 });
                 if !top_admin {
-                    push(&mut errors, row_no, col(ImportField::UnitLevel), Msg::new(
-                        "Bạn không có quyền thêm đơn vị cấp tỉnh.",
-                        "You may not add a province.",
-                    ));
+                    push(
+                        &mut errors,
+                        row_no,
+                        col(ImportField::UnitLevel),
+                        Msg::new(
+                            "Bạn không có quyền thêm đơn vị cấp tỉnh.",
+                            "You may not add a province.",
+                        ),
+                    );
                     ok = false;
                 }
             }
             Some(pl) if !pl.may_contain(level) => {
-                push(&mut errors, row_no, col(ImportField::UnitLevel), Msg::new(
-                    format!("Cấp \"{}\" không thể nằm dưới cấp \"{}\".", level.label(Lang::Vi), pl.label(Lang::Vi)),
-                    format!("A {} cannot sit under a {}.", level.label(Lang::En), pl.label(Lang::En)),
-                ));
+                push(
+                    &mut errors,
+                    row_no,
+                    col(ImportField::UnitLevel),
+                    Msg::new(
+                        format!(
+                            "Cấp \"{}\" không thể nằm dưới cấp \"{}\".",
+                            level.label(Lang::Vi),
+                            pl.label(Lang::Vi)
+                        ),
+                        format!(
+                            "A {} cannot sit under a {}.",
+                            level.label(Lang::En),
+                            pl.label(Lang::En)
+                        ),
+                    ),
+                );
                 ok = false;
             }
             Some(_) => {}
@@ -767,7 +898,9 @@ async fn validate_units(
         let action = match existing.get(&code.to_lowercase()) {
             None => UnitAction::Create,
             Some(e) => {
-                if e.parent_code.as_deref().unwrap_or("").to_lowercase() != parent_code.to_lowercase() {
+                if e.parent_code.as_deref().unwrap_or("").to_lowercase()
+                    != parent_code.to_lowercase()
+                {
                     push(&mut errors, row_no, col(ImportField::ParentCode), Msg::new(
                         format!("Đơn vị \"{code}\" đã có và thuộc đơn vị cấp trên khác. Hãy dùng chức năng Chuyển đơn vị."),
                         format!("Unit \"{code}\" exists under another parent. Use Move instead."),
@@ -775,28 +908,48 @@ async fn validate_units(
                     ok = false;
                     UnitAction::Unchanged
                 } else if OrgLevel::parse(&e.level) != Some(level) {
-                    push(&mut errors, row_no, col(ImportField::UnitLevel), Msg::new(
-                        "Không đổi được cấp của đơn vị đã có.",
-                        "The level of an existing unit cannot change.",
-                    ));
+                    push(
+                        &mut errors,
+                        row_no,
+                        col(ImportField::UnitLevel),
+                        Msg::new(
+                            "Không đổi được cấp của đơn vị đã có.",
+                            "The level of an existing unit cannot change.",
+                        ),
+                    );
                     ok = false;
                     UnitAction::Unchanged
                 } else if e.name != name {
                     if !user.can_at(Permission::ManageOrgUnits, &e.path) {
-                        push(&mut errors, row_no, col(ImportField::UnitCode), Msg::new(
-                            format!("Đơn vị \"{code}\" nằm ngoài phạm vi quản lý của bạn."),
-                            format!("Unit \"{code}\" is outside your area."),
-                        ));
+                        push(
+                            &mut errors,
+                            row_no,
+                            col(ImportField::UnitCode),
+                            Msg::new(
+                                format!("Đơn vị \"{code}\" nằm ngoài phạm vi quản lý của bạn."),
+                                format!("Unit \"{code}\" is outside your area."),
+                            ),
+                        );
                         ok = false;
                     }
-                    UnitAction::Rename { id: e.id, path: e.path.clone() }
+                    UnitAction::Rename {
+                        id: e.id,
+                        path: e.path.clone(),
+                    }
                 } else {
                     UnitAction::Unchanged
                 }
             }
         };
         if ok {
-            rows.push(UnitRow { row: row_no, code, name, level, parent_code, action });
+            rows.push(UnitRow {
+                row: row_no,
+                code,
+                name,
+                level,
+                parent_code,
+                action,
+            });
         }
     }
     let preview = ImportPreview {
@@ -835,13 +988,23 @@ async fn validate_units(
 }
 
 /// Dry run of an org-unit import.
-pub async fn preview_units(pool: &Pool, user: &SessionUser, batch_id: i64, mapping: &[Option<ImportField>]) -> AppResult<ImportPreview> {
+pub async fn preview_units(
+    pool: &Pool,
+    user: &SessionUser,
+    batch_id: i64,
+    mapping: &[Option<ImportField>],
+) -> AppResult<ImportPreview> {
     let (table, _) = load_batch(pool, user, batch_id, ImportKind::OrgUnits).await?;
     Ok(validate_units(pool, user, &table, mapping).await?.0)
 }
 
 /// Imports an org-unit file: all rows or none. Parents are created before their children.
-pub async fn commit_units(pool: &Pool, user: &SessionUser, batch_id: i64, mapping: &[Option<ImportField>]) -> AppResult<ImportOutcome> {
+pub async fn commit_units(
+    pool: &Pool,
+    user: &SessionUser,
+    batch_id: i64,
+    mapping: &[Option<ImportField>],
+) -> AppResult<ImportOutcome> {
     let (table, filename) = load_batch(pool, user, batch_id, ImportKind::OrgUnits).await?;
     let (preview, mut rows) = validate_units(pool, user, &table, mapping).await?;
     if preview.error_count > 0 {
@@ -862,39 +1025,62 @@ pub async fn commit_units(pool: &Pool, user: &SessionUser, batch_id: i64, mappin
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                audit::record(&mut tx, user, Change {
-                    action: "import",
-                    entity: "org_unit",
-                    entity_id: Some(*id),
-                    unit_path: path,
-                    summary: format!("{} ({})", r.name, r.code),
-                }, None::<&()>, Some(&serde_json::json!({"name": r.name}))).await?;
+                audit::record(
+                    &mut tx,
+                    user,
+                    Change {
+                        action: "import",
+                        entity: "org_unit",
+                        entity_id: Some(*id),
+                        unit_path: path,
+                        summary: format!("{} ({})", r.name, r.code),
+                    },
+                    None::<&()>,
+                    Some(&serde_json::json!({"name": r.name})),
+                )
+                .await?;
                 changed += 1;
             }
             UnitAction::Create => {
                 let parent: Option<OrgUnit> = if r.parent_code.is_empty() {
                     None
                 } else {
-                    Some(org_units::get_by_code(&mut tx, &r.parent_code).await?.ok_or_else(|| {
-                        AppError::bad_request(
-                            format!("Dòng {}: không tìm thấy đơn vị cấp trên.", r.row),
-                            format!("Row {}: parent unit not found.", r.row),
-                        )
-                    })?)
+                    Some(
+                        org_units::get_by_code(&mut tx, &r.parent_code)
+                            .await?
+                            .ok_or_else(|| {
+                                AppError::bad_request(
+                                    format!("Dòng {}: không tìm thấy đơn vị cấp trên.", r.row),
+                                    format!("Row {}: parent unit not found.", r.row),
+                                )
+                            })?,
+                    )
                 };
                 let unit = org_units::insert(
                     &mut tx,
-                    &org_units::NewUnit { parent_id: parent.as_ref().map(|p| p.id), level: r.level, code: r.code.clone(), name: r.name.clone() },
+                    &org_units::NewUnit {
+                        parent_id: parent.as_ref().map(|p| p.id),
+                        level: r.level,
+                        code: r.code.clone(),
+                        name: r.name.clone(),
+                    },
                     parent.as_ref(),
                 )
                 .await?;
-                audit::record(&mut tx, user, Change {
-                    action: "import",
-                    entity: "org_unit",
-                    entity_id: Some(unit.id),
-                    unit_path: &unit.path,
-                    summary: format!("{} ({})", unit.name, unit.code),
-                }, None::<&()>, Some(&unit)).await?;
+                audit::record(
+                    &mut tx,
+                    user,
+                    Change {
+                        action: "import",
+                        entity: "org_unit",
+                        entity_id: Some(unit.id),
+                        unit_path: &unit.path,
+                        summary: format!("{} ({})", unit.name, unit.code),
+                    },
+                    None::<&()>,
+                    Some(&unit),
+                )
+                .await?;
                 first_path.get_or_insert(unit.path.clone());
                 changed += 1;
             }
@@ -905,13 +1091,24 @@ pub async fn commit_units(pool: &Pool, user: &SessionUser, batch_id: i64, mappin
         .bind(batch_id)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, user, Change {
-        action: "import",
-        entity: "import_batch",
-        entity_id: Some(batch_id),
-        unit_path: &user.scopes(Permission::ManageOrgUnits).first().cloned().unwrap_or_else(|| "/".into()),
-        summary: format!("{filename}: {changed} đơn vị"),
-    }, None::<&()>, None::<&()>).await?;
+    audit::record(
+        &mut tx,
+        user,
+        Change {
+            action: "import",
+            entity: "import_batch",
+            entity_id: Some(batch_id),
+            unit_path: &user
+                .scopes(Permission::ManageOrgUnits)
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "/".into()),
+            summary: format!("{filename}: {changed} đơn vị"),
+        },
+        None::<&()>,
+        None::<&()>,
+    )
+    .await?;
     tx.commit().await?;
     Ok(ImportOutcome { inserted: changed })
 }
@@ -922,14 +1119,19 @@ mod tests {
 
     #[test]
     fn renamed_text_file_is_not_a_workbook() {
-        let err = read_table("danh-sach.xlsx", b"this is not a spreadsheet").expect_err("must fail");
-        assert!(err.message(Lang::Vi).contains("không phải bảng tính"), "{err:?}");
+        let err =
+            read_table("danh-sach.xlsx", b"this is not a spreadsheet").expect_err("must fail");
+        assert!(
+            err.message(Lang::Vi).contains("không phải bảng tính"),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn empty_and_header_only_files_are_refused() {
         assert!(read_table("a.csv", b"").is_err());
-        let err = read_table("a.csv", "Mã thôn,Họ tên chủ hộ\n".as_bytes()).expect_err("header only");
+        let err =
+            read_table("a.csv", "Mã thôn,Họ tên chủ hộ\n".as_bytes()).expect_err("header only");
         assert!(err.message(Lang::Vi).contains("không có dòng dữ liệu"));
     }
 
@@ -938,7 +1140,13 @@ mod tests {
         let text = "\u{feff}Mã thôn;Họ tên chủ hộ\nT1;Hồ Văn A\n\nT2;Đinh Thị B\n";
         let t = read_table("a.csv", text.as_bytes()).expect("readable");
         assert_eq!(t.headers, vec!["Mã thôn", "Họ tên chủ hộ"]);
-        assert_eq!(t.rows, vec![(2, vec!["T1".into(), "Hồ Văn A".into()]), (4, vec!["T2".into(), "Đinh Thị B".into()])]);
+        assert_eq!(
+            t.rows,
+            vec![
+                (2, vec!["T1".into(), "Hồ Văn A".into()]),
+                (4, vec!["T2".into(), "Đinh Thị B".into()])
+            ]
+        );
     }
 
     #[test]

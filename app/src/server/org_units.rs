@@ -42,7 +42,9 @@ pub async fn list_scopes(
 ) -> AppResult<Vec<String>> {
     match unit_id {
         Some(id) => {
-            let unit = get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+            let unit = get(pool, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
             require_at(user, permission, &unit.path)?;
             Ok(vec![unit.path])
         }
@@ -100,7 +102,11 @@ pub async fn get_by_code(conn: &mut Conn, code: &str) -> AppResult<Option<OrgUni
 }
 
 /// Direct children of a unit, by name.
-pub async fn children(pool: &Pool, parent_id: i64, include_inactive: bool) -> AppResult<Vec<OrgUnit>> {
+pub async fn children(
+    pool: &Pool,
+    parent_id: i64,
+    include_inactive: bool,
+) -> AppResult<Vec<OrgUnit>> {
     let rows = sqlx::query_as::<_, Row>(&format!(
         "{SELECT} WHERE u.parent_id = $1 AND (u.active OR $2) ORDER BY u.search_key"
     ))
@@ -156,7 +162,8 @@ pub async fn in_scope(
             .push_bind(word.to_string())
             .push(")");
     }
-    qb.push(" ORDER BY p.search_key, u.search_key LIMIT ").push_bind(limit);
+    qb.push(" ORDER BY p.search_key, u.search_key LIMIT ")
+        .push_bind(limit);
     let rows: Vec<WithParent> = qb.build_query_as().fetch_all(pool).await?;
     Ok(rows
         .into_iter()
@@ -204,7 +211,11 @@ fn check_code_and_name(code: &str, name: &str) -> Vec<FieldError> {
 
 /// Inserts a unit under its parent (checked: level rule, code unique). Writes no audit entry:
 /// callers do, because an import audits once per file.
-pub async fn insert(conn: &mut Conn, input: &NewUnit, parent: Option<&OrgUnit>) -> AppResult<OrgUnit> {
+pub async fn insert(
+    conn: &mut Conn,
+    input: &NewUnit,
+    parent: Option<&OrgUnit>,
+) -> AppResult<OrgUnit> {
     let code = input.code.trim().to_string();
     let name = clean(&input.name);
     let mut errors = check_code_and_name(&code, &name);
@@ -277,7 +288,11 @@ pub async fn insert(conn: &mut Conn, input: &NewUnit, parent: Option<&OrgUnit>) 
 /// Creates a unit as `user` (needs ManageOrgUnits at the parent), with an audit entry.
 pub async fn create(pool: &Pool, user: &SessionUser, input: NewUnit) -> AppResult<OrgUnit> {
     let parent = match input.parent_id {
-        Some(id) => Some(get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị cấp trên", "Parent unit"))?),
+        Some(id) => Some(
+            get(pool, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("đơn vị cấp trên", "Parent unit"))?,
+        ),
         None => None,
     };
     match &parent {
@@ -285,11 +300,9 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: NewUnit) -> AppResul
         // A new province needs an administrator at the root of an existing tree: only a
         // user with an assignment at a top-level unit may add top-level units.
         None => {
-            if !user
-                .assignments
-                .iter()
-                .any(|a| a.role.grants(Permission::ManageOrgUnits) && a.unit_path.matches('/').count() == 2)
-            {
+            if !user.assignments.iter().any(|a| {
+                a.role.grants(Permission::ManageOrgUnits) && a.unit_path.matches('/').count() == 2
+            }) {
                 return Err(AppError::forbidden());
             }
         }
@@ -315,8 +328,16 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: NewUnit) -> AppResul
 }
 
 /// Renames a unit (and optionally changes its code).
-pub async fn rename(pool: &Pool, user: &SessionUser, id: i64, code: &str, name: &str) -> AppResult<OrgUnit> {
-    let before = get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+pub async fn rename(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    code: &str,
+    name: &str,
+) -> AppResult<OrgUnit> {
+    let before = get(pool, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
     require_at(user, Permission::ManageOrgUnits, &before.path)?;
     let code = code.trim().to_string();
     let name = clean(name);
@@ -346,7 +367,11 @@ pub async fn rename(pool: &Pool, user: &SessionUser, id: i64, code: &str, name: 
         }
         Err(e) => return Err(e.into()),
     }
-    let after = OrgUnit { code, name, ..before.clone() };
+    let after = OrgUnit {
+        code,
+        name,
+        ..before.clone()
+    };
     audit::record(
         &mut tx,
         user,
@@ -366,8 +391,15 @@ pub async fn rename(pool: &Pool, user: &SessionUser, id: i64, code: &str, name: 
 }
 
 /// Deactivates or reactivates a unit. A unit with active children cannot be deactivated.
-pub async fn set_active(pool: &Pool, user: &SessionUser, id: i64, active: bool) -> AppResult<OrgUnit> {
-    let before = get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+pub async fn set_active(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    active: bool,
+) -> AppResult<OrgUnit> {
+    let before = get(pool, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
     require_at(user, Permission::ManageOrgUnits, &before.path)?;
     let mut tx = db::begin_write(pool).await?;
     if !active {
@@ -383,13 +415,18 @@ pub async fn set_active(pool: &Pool, user: &SessionUser, id: i64, active: bool) 
             ));
         }
     }
-    sqlx::query("UPDATE org_units SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-        .bind(active)
-        .bind(db::now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let after = OrgUnit { active, ..before.clone() };
+    sqlx::query(
+        "UPDATE org_units SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+    )
+    .bind(active)
+    .bind(db::now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let after = OrgUnit {
+        active,
+        ..before.clone()
+    };
     audit::record(
         &mut tx,
         user,
@@ -410,8 +447,15 @@ pub async fn set_active(pool: &Pool, user: &SessionUser, id: i64, active: bool) 
 
 /// Moves a unit (and its whole subtree) under a new parent. The caller needs ManageOrgUnits at
 /// both the unit and the new parent; a unit cannot move into its own subtree.
-pub async fn move_unit(pool: &Pool, user: &SessionUser, id: i64, new_parent_id: i64) -> AppResult<OrgUnit> {
-    let unit = get(pool, id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+pub async fn move_unit(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    new_parent_id: i64,
+) -> AppResult<OrgUnit> {
+    let unit = get(pool, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
     let parent = get(pool, new_parent_id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị cấp trên mới", "New parent unit"))?;

@@ -5,7 +5,9 @@ use crate::api::clans::ClanRow;
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{path_is_within, OrgLevel, OrgUnit};
-use crate::domain::registry::{Clan, ClanInput, HouseholdRef, Organisation, OrganisationInput, OrganisationKind};
+use crate::domain::registry::{
+    Clan, ClanInput, HouseholdRef, Organisation, OrganisationInput, OrganisationKind,
+};
 use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
 use crate::server::audit::{self, Change};
@@ -48,7 +50,8 @@ fn push_clan_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q: &ListQ
         qb.push(" AND k.active");
     }
     for word in q.search_words() {
-        qb.push(" AND k.search_key LIKE ").push_bind(format!("%{word}%"));
+        qb.push(" AND k.search_key LIKE ")
+            .push_bind(format!("%{word}%"));
     }
 }
 
@@ -70,7 +73,10 @@ pub async fn list_clans(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppRes
         _ => "k.search_key",
     };
     push_order(&mut qb, order, q.desc);
-    qb.push(", k.id LIMIT ").push_bind(q.per_page).push(" OFFSET ").push_bind(q.offset());
+    qb.push(", k.id LIMIT ")
+        .push_bind(q.per_page)
+        .push(" OFFSET ")
+        .push_bind(q.offset());
     let rows: Vec<ClanListRow> = qb.build_query_as().fetch_all(pool).await?;
     Ok(Page {
         items: rows
@@ -158,7 +164,12 @@ pub async fn get_clan(conn: &mut Conn, id: i64) -> AppResult<Option<(Clan, Strin
 }
 
 /// Reads a clan the caller may see.
-pub async fn find_clan(pool: &Pool, user: &SessionUser, id: i64, permission: Permission) -> AppResult<(Clan, String)> {
+pub async fn find_clan(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    permission: Permission,
+) -> AppResult<(Clan, String)> {
     let mut conn = pool.acquire().await?;
     let (clan, path) = get_clan(&mut conn, id)
         .await?
@@ -169,11 +180,21 @@ pub async fn find_clan(pool: &Pool, user: &SessionUser, id: i64, permission: Per
 
 /// Checks the commune (active, commune level, writable) and that every member household lies in
 /// it; returns the commune.
-async fn check_clan_target(pool: &Pool, user: &SessionUser, input: &ClanInput) -> AppResult<OrgUnit> {
+async fn check_clan_target(
+    pool: &Pool,
+    user: &SessionUser,
+    input: &ClanInput,
+) -> AppResult<OrgUnit> {
     let commune = org_units::get(pool, input.commune_id)
         .await?
         .filter(|u| u.level == OrgLevel::Commune && u.active)
-        .ok_or_else(|| AppError::field("commune_id", "Hãy chọn một xã đang hoạt động.", "Choose an active commune."))?;
+        .ok_or_else(|| {
+            AppError::field(
+                "commune_id",
+                "Hãy chọn một xã đang hoạt động.",
+                "Choose an active commune.",
+            )
+        })?;
     require_at(user, Permission::WriteRegistry, &commune.path)?;
     for household_id in &input.household_ids {
         let path: Option<String> = sqlx::query_scalar(
@@ -209,7 +230,10 @@ async fn write_clan_members(conn: &mut Conn, clan_id: i64, household_ids: &[i64]
 }
 
 fn clan_key(input: &ClanInput) -> String {
-    search_key(&format!("{} {} {}", input.name, input.representative, input.phone))
+    search_key(&format!(
+        "{} {} {}",
+        input.name, input.representative, input.phone
+    ))
 }
 
 /// Creates a clan.
@@ -231,7 +255,9 @@ pub async fn create_clan(pool: &Pool, user: &SessionUser, input: ClanInput) -> A
     .fetch_one(&mut *tx)
     .await?;
     write_clan_members(&mut tx, id, &input.household_ids).await?;
-    let (clan, _) = get_clan(&mut tx, id).await?.ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
+    let (clan, _) = get_clan(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     audit::record(
         &mut tx,
         user,
@@ -251,12 +277,20 @@ pub async fn create_clan(pool: &Pool, user: &SessionUser, input: ClanInput) -> A
 }
 
 /// Updates a clan with an optimistic version check.
-pub async fn update_clan(pool: &Pool, user: &SessionUser, id: i64, version: i64, input: ClanInput) -> AppResult<Clan> {
+pub async fn update_clan(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    version: i64,
+    input: ClanInput,
+) -> AppResult<Clan> {
     let input = input.validate().map_err(AppError::Validation)?;
     find_clan(pool, user, id, Permission::WriteRegistry).await?;
     let commune = check_clan_target(pool, user, &input).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, _) = get_clan(&mut tx, id).await?.ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
+    let (before, _) = get_clan(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     let done = sqlx::query(
         "UPDATE clans SET commune_id = $1, name = $2, representative = $3, phone = $4, search_key = $5,
          updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8",
@@ -275,7 +309,9 @@ pub async fn update_clan(pool: &Pool, user: &SessionUser, id: i64, version: i64,
         return Err(AppError::conflict(serde_json::to_string(&before).ok()));
     }
     write_clan_members(&mut tx, id, &input.household_ids).await?;
-    let (after, _) = get_clan(&mut tx, id).await?.ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
+    let (after, _) = get_clan(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     audit::record(
         &mut tx,
         user,
@@ -295,10 +331,18 @@ pub async fn update_clan(pool: &Pool, user: &SessionUser, id: i64, version: i64,
 }
 
 /// Deactivates or reactivates a clan.
-pub async fn set_clan_active(pool: &Pool, user: &SessionUser, id: i64, version: i64, active: bool) -> AppResult<Clan> {
+pub async fn set_clan_active(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    version: i64,
+    active: bool,
+) -> AppResult<Clan> {
     let (_, path) = find_clan(pool, user, id, Permission::WriteRegistry).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, _) = get_clan(&mut tx, id).await?.ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
+    let (before, _) = get_clan(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     let done = sqlx::query("UPDATE clans SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
         .bind(active)
         .bind(db::now())
@@ -309,7 +353,9 @@ pub async fn set_clan_active(pool: &Pool, user: &SessionUser, id: i64, version: 
     if done.rows_affected() == 0 {
         return Err(AppError::conflict(serde_json::to_string(&before).ok()));
     }
-    let (after, _) = get_clan(&mut tx, id).await?.ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
+    let (after, _) = get_clan(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     audit::record(
         &mut tx,
         user,
@@ -366,7 +412,8 @@ impl OrgRow {
     }
 }
 
-const ORG_SELECT: &str = "SELECT o.id, o.version, o.name, o.kind, o.managing_unit_id, u.name AS managing_unit_name,
+const ORG_SELECT: &str =
+    "SELECT o.id, o.version, o.name, o.kind, o.managing_unit_id, u.name AS managing_unit_name,
     u.path AS unit_path, o.head_name, o.address, o.phone, o.active";
 const ORG_FROM: &str = " FROM organisations o JOIN org_units u ON u.id = o.managing_unit_id WHERE ";
 
@@ -376,12 +423,17 @@ fn push_org_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q: &ListQu
         qb.push(" AND o.active");
     }
     for word in q.search_words() {
-        qb.push(" AND o.search_key LIKE ").push_bind(format!("%{word}%"));
+        qb.push(" AND o.search_key LIKE ")
+            .push_bind(format!("%{word}%"));
     }
 }
 
 /// One page of organisation units within `scopes`.
-pub async fn list_organisations(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppResult<Page<Organisation>> {
+pub async fn list_organisations(
+    pool: &Pool,
+    scopes: &[String],
+    q: &ListQuery,
+) -> AppResult<Page<Organisation>> {
     let mut count: QueryBuilder<Db> = QueryBuilder::new("SELECT COUNT(*)");
     count.push(ORG_FROM);
     push_org_filters(&mut count, scopes, q);
@@ -395,7 +447,10 @@ pub async fn list_organisations(pool: &Pool, scopes: &[String], q: &ListQuery) -
         _ => "o.search_key",
     };
     push_order(&mut qb, order, q.desc);
-    qb.push(", o.id LIMIT ").push_bind(q.per_page).push(" OFFSET ").push_bind(q.offset());
+    qb.push(", o.id LIMIT ")
+        .push_bind(q.per_page)
+        .push(" OFFSET ")
+        .push_bind(q.offset());
     let rows: Vec<OrgRow> = qb.build_query_as().fetch_all(pool).await?;
     Ok(Page {
         items: rows.into_iter().map(|r| r.into_organisation().0).collect(),
@@ -406,7 +461,10 @@ pub async fn list_organisations(pool: &Pool, scopes: &[String], q: &ListQuery) -
 }
 
 /// One organisation unit and the path of its managing org unit.
-pub async fn get_organisation(conn: &mut Conn, id: i64) -> AppResult<Option<(Organisation, String)>> {
+pub async fn get_organisation(
+    conn: &mut Conn,
+    id: i64,
+) -> AppResult<Option<(Organisation, String)>> {
     let row = sqlx::query_as::<_, OrgRow>(&format!("{ORG_SELECT}{ORG_FROM} o.id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -445,11 +503,18 @@ async fn writable_managing_unit(pool: &Pool, user: &SessionUser, id: i64) -> App
 }
 
 fn org_key(input: &OrganisationInput) -> String {
-    search_key(&format!("{} {} {}", input.name, input.head_name, input.address))
+    search_key(&format!(
+        "{} {} {}",
+        input.name, input.head_name, input.address
+    ))
 }
 
 /// Creates an organisation unit.
-pub async fn create_organisation(pool: &Pool, user: &SessionUser, input: OrganisationInput) -> AppResult<Organisation> {
+pub async fn create_organisation(
+    pool: &Pool,
+    user: &SessionUser,
+    input: OrganisationInput,
+) -> AppResult<Organisation> {
     let input = input.validate().map_err(AppError::Validation)?;
     let unit = writable_managing_unit(pool, user, input.managing_unit_id).await?;
     let mut tx = db::begin_write(pool).await?;

@@ -6,7 +6,9 @@ use crate::domain::org::path_is_within;
 use crate::domain::text::{clean, search_key};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::audit::{self, Change};
-use crate::server::auth::{check_new_password, hash_password_blocking, load_session_user, require_at};
+use crate::server::auth::{
+    check_new_password, hash_password_blocking, load_session_user, require_at,
+};
 use crate::server::db::{self, Pool};
 use crate::server::org_units;
 
@@ -17,11 +19,15 @@ pub async fn list(pool: &Pool, admin: &SessionUser, q: &str) -> AppResult<Vec<Us
         id: i64,
     }
     let scopes = admin.scopes(Permission::ManageUsers);
-    let ids: Vec<Row> = sqlx::query_as("SELECT id FROM users ORDER BY username").fetch_all(pool).await?;
+    let ids: Vec<Row> = sqlx::query_as("SELECT id FROM users ORDER BY username")
+        .fetch_all(pool)
+        .await?;
     let key = search_key(q);
     let mut out = Vec::new();
     for Row { id } in ids {
-        let Some(user) = load_user_any(pool, id).await? else { continue };
+        let Some(user) = load_user_any(pool, id).await? else {
+            continue;
+        };
         let visible = user
             .assignments
             .iter()
@@ -30,7 +36,12 @@ pub async fn list(pool: &Pool, admin: &SessionUser, q: &str) -> AppResult<Vec<Us
         if !visible {
             continue;
         }
-        if !key.is_empty() && !crate::domain::text::key_matches(&search_key(&format!("{} {}", user.username, user.full_name)), &key) {
+        if !key.is_empty()
+            && !crate::domain::text::key_matches(
+                &search_key(&format!("{} {}", user.username, user.full_name)),
+                &key,
+            )
+        {
             continue;
         }
         out.push(user);
@@ -103,11 +114,16 @@ fn may_manage(admin: &SessionUser, user: &UserRow) -> bool {
 }
 
 fn audit_path(user: &UserRow) -> String {
-    user.assignments.first().map(|a| a.unit_path.clone()).unwrap_or_else(|| "/".into())
+    user.assignments
+        .first()
+        .map(|a| a.unit_path.clone())
+        .unwrap_or_else(|| "/".into())
 }
 
 fn valid_username(u: &str) -> bool {
-    (3..=40).contains(&u.len()) && u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+    (3..=40).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
 /// Creates a user with one first role assignment. The password must be changed at first login.
@@ -123,14 +139,25 @@ pub async fn create(pool: &Pool, admin: &SessionUser, input: NewUser) -> AppResu
         ));
     }
     if full_name.is_empty() {
-        errors.push(FieldError::new("full_name", "Vui lòng nhập họ tên.", "Please enter the full name."));
+        errors.push(FieldError::new(
+            "full_name",
+            "Vui lòng nhập họ tên.",
+            "Please enter the full name.",
+        ));
     }
     if let Err(m) = check_new_password(&input.password, &username) {
-        errors.push(FieldError { field: "password".into(), message: m });
+        errors.push(FieldError {
+            field: "password".into(),
+            message: m,
+        });
     }
     let unit = org_units::get(pool, input.unit_id).await?;
     match &unit {
-        None => errors.push(FieldError::new("unit_id", "Vui lòng chọn đơn vị.", "Please choose a unit.")),
+        None => errors.push(FieldError::new(
+            "unit_id",
+            "Vui lòng chọn đơn vị.",
+            "Please choose a unit.",
+        )),
         Some(u) => require_at(admin, Permission::ManageUsers, &u.path)?,
     }
     if !errors.is_empty() {
@@ -183,13 +210,25 @@ pub async fn create(pool: &Pool, admin: &SessionUser, input: NewUser) -> AppResu
     )
     .await?;
     tx.commit().await?;
-    load_user_any(pool, id).await?.ok_or_else(|| AppError::not_found("người dùng", "User"))
+    load_user_any(pool, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))
 }
 
 /// Adds a role assignment.
-pub async fn add_assignment(pool: &Pool, admin: &SessionUser, user_id: i64, role: Role, unit_id: i64) -> AppResult<UserRow> {
-    let user = load_user_any(pool, user_id).await?.ok_or_else(|| AppError::not_found("người dùng", "User"))?;
-    let unit = org_units::get(pool, unit_id).await?.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+pub async fn add_assignment(
+    pool: &Pool,
+    admin: &SessionUser,
+    user_id: i64,
+    role: Role,
+    unit_id: i64,
+) -> AppResult<UserRow> {
+    let user = load_user_any(pool, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+    let unit = org_units::get(pool, unit_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
     require_at(admin, Permission::ManageUsers, &unit.path)?;
     let mut tx = db::begin_write(pool).await?;
     let res = sqlx::query("INSERT INTO role_assignments (user_id, role, org_unit_id, created_at) VALUES ($1, $2, $3, $4)")
@@ -224,11 +263,17 @@ pub async fn add_assignment(pool: &Pool, admin: &SessionUser, user_id: i64, role
     )
     .await?;
     tx.commit().await?;
-    load_user_any(pool, user_id).await?.ok_or_else(|| AppError::not_found("người dùng", "User"))
+    load_user_any(pool, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))
 }
 
 /// Removes a role assignment.
-pub async fn remove_assignment(pool: &Pool, admin: &SessionUser, assignment_id: i64) -> AppResult<UserRow> {
+pub async fn remove_assignment(
+    pool: &Pool,
+    admin: &SessionUser,
+    assignment_id: i64,
+) -> AppResult<UserRow> {
     #[derive(sqlx::FromRow)]
     struct Row {
         user_id: i64,
@@ -270,27 +315,44 @@ pub async fn remove_assignment(pool: &Pool, admin: &SessionUser, assignment_id: 
     )
     .await?;
     tx.commit().await?;
-    load_user_any(pool, row.user_id).await?.ok_or_else(|| AppError::not_found("người dùng", "User"))
+    load_user_any(pool, row.user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))
 }
 
 /// Locks or unlocks an account. A locked account's sessions end at once.
-pub async fn set_active(pool: &Pool, admin: &SessionUser, user_id: i64, active: bool) -> AppResult<UserRow> {
-    let user = load_user_any(pool, user_id).await?.ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+pub async fn set_active(
+    pool: &Pool,
+    admin: &SessionUser,
+    user_id: i64,
+    active: bool,
+) -> AppResult<UserRow> {
+    let user = load_user_any(pool, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
     if !may_manage(admin, &user) {
         return Err(AppError::forbidden());
     }
     if user.id == admin.id {
-        return Err(AppError::bad_request("Bạn không thể tự khoá tài khoản của mình.", "You cannot lock your own account."));
+        return Err(AppError::bad_request(
+            "Bạn không thể tự khoá tài khoản của mình.",
+            "You cannot lock your own account.",
+        ));
     }
     let mut tx = db::begin_write(pool).await?;
-    sqlx::query("UPDATE users SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-        .bind(active)
-        .bind(db::now())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+    )
+    .bind(active)
+    .bind(db::now())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     if !active {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
     }
     audit::record(
         &mut tx,
@@ -307,17 +369,29 @@ pub async fn set_active(pool: &Pool, admin: &SessionUser, user_id: i64, active: 
     )
     .await?;
     tx.commit().await?;
-    load_user_any(pool, user_id).await?.ok_or_else(|| AppError::not_found("người dùng", "User"))
+    load_user_any(pool, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))
 }
 
 /// Sets a new password chosen by an administrator; the user must change it at next login.
-pub async fn reset_password(pool: &Pool, admin: &SessionUser, user_id: i64, password: String) -> AppResult<()> {
-    let user = load_user_any(pool, user_id).await?.ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+pub async fn reset_password(
+    pool: &Pool,
+    admin: &SessionUser,
+    user_id: i64,
+    password: String,
+) -> AppResult<()> {
+    let user = load_user_any(pool, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
     if !may_manage(admin, &user) {
         return Err(AppError::forbidden());
     }
     if let Err(m) = check_new_password(&password, &user.username) {
-        return Err(AppError::Validation(vec![FieldError { field: "password".into(), message: m }]));
+        return Err(AppError::Validation(vec![FieldError {
+            field: "password".into(),
+            message: m,
+        }]));
     }
     let hash = hash_password_blocking(password).await?;
     let mut tx = db::begin_write(pool).await?;
@@ -327,7 +401,10 @@ pub async fn reset_password(pool: &Pool, admin: &SessionUser, user_id: i64, pass
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         admin,
