@@ -2,8 +2,12 @@
 //! authority). No I/O and no framework types live here; it compiles to wasm and native alike.
 
 pub mod auth;
+pub mod catalog;
+pub mod criteria;
+pub mod fixtures;
 pub mod import;
 pub mod listing;
 pub mod org;
 pub mod registry;
+pub mod scoring;
 pub mod text;

@@ -28,4 +28,10 @@ pub use app::{shell, App};
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // A marker for the end-to-end tests: the page is interactive from here on.
+    let _ = js_sys::Reflect::set(
+        &leptos::prelude::window(),
+        &wasm_bindgen::JsValue::from_str("__khHydrated"),
+        &wasm_bindgen::JsValue::TRUE,
+    );
 }

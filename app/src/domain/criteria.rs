@@ -701,10 +701,7 @@ fn check_structure(set: &CriteriaSet, problems: &mut Vec<SetProblem>) {
             }
         }
     }
-    let total: u64 = set
-        .indicators()
-        .map(|i| u64::from(i.max_points()))
-        .sum();
+    let total: u64 = set.indicators().map(|i| u64::from(i.max_points())).sum();
     if total > u64::from(MAX_SET_POINTS) {
         problems.push(SetProblem::set(
             format!("Tổng điểm tối đa {total} vượt giới hạn {MAX_SET_POINTS}."),
@@ -912,8 +909,10 @@ fn check_levels(set: &CriteriaSet, level_names: &[Msg], problems: &mut Vec<SetPr
     }
     // Levels must run 1, 2, ... without a gap, or a level would be reached without any
     // requirement of its own.
-    for (expected, level) in (1u8..).zip(levels.iter().copied()) {
-        if level != expected {
+    // (Counted in usize: a u8 counter would overflow when all 255 levels are used.)
+    for (index, level) in levels.iter().copied().enumerate() {
+        let expected = index + 1;
+        if usize::from(level) != expected {
             problems.push(SetProblem::set(
                 format!("Chưa có chỉ số nào cho mức độ {expected}."),
                 format!("No indicator belongs to level {expected}."),
@@ -950,16 +949,28 @@ fn check_sources(set: &CriteriaSet, problems: &mut Vec<SetProblem>) {
         if unsourced(&c.verification) {
             problems.push(SetProblem::criterion(
                 &c.code,
-                format!("Tiêu chí {} được ghi là đã đối chiếu nhưng thiếu nguồn.", c.code),
-                format!("Criterion {} is marked confirmed but cites no source.", c.code),
+                format!(
+                    "Tiêu chí {} được ghi là đã đối chiếu nhưng thiếu nguồn.",
+                    c.code
+                ),
+                format!(
+                    "Criterion {} is marked confirmed but cites no source.",
+                    c.code
+                ),
             ));
         }
         for i in c.indicators.iter().filter(|i| unsourced(&i.verification)) {
             problems.push(SetProblem::indicator(
                 &c.code,
                 &i.code,
-                format!("Chỉ số {} được ghi là đã đối chiếu nhưng thiếu nguồn.", i.code),
-                format!("Indicator {} is marked confirmed but cites no source.", i.code),
+                format!(
+                    "Chỉ số {} được ghi là đã đối chiếu nhưng thiếu nguồn.",
+                    i.code
+                ),
+                format!(
+                    "Indicator {} is marked confirmed but cites no source.",
+                    i.code
+                ),
             ));
         }
     }
@@ -1051,7 +1062,10 @@ mod tests {
     }
 
     fn messages(set: &CriteriaSet) -> Vec<String> {
-        validate_set(set).into_iter().map(|p| p.message.en).collect()
+        validate_set(set)
+            .into_iter()
+            .map(|p| p.message.en)
+            .collect()
     }
 
     #[test]
@@ -1103,7 +1117,9 @@ mod tests {
         let s = set(vec![], pass_mark(0));
         assert!(messages(&s).iter().any(|m| m.contains("no criteria")));
         let s = set(vec![criterion("A", vec![])], pass_mark(0));
-        assert!(messages(&s).iter().any(|m| m.contains("A has no indicators")));
+        assert!(messages(&s)
+            .iter()
+            .any(|m| m.contains("A has no indicators")));
     }
 
     #[test]
@@ -1116,8 +1132,12 @@ mod tests {
             pass_mark(5),
         );
         let m = messages(&s);
-        assert!(m.iter().any(|m| m.contains("Criterion code A is used twice")));
-        assert!(m.iter().any(|m| m.contains("Indicator code X is used twice")));
+        assert!(m
+            .iter()
+            .any(|m| m.contains("Criterion code A is used twice")));
+        assert!(m
+            .iter()
+            .any(|m| m.contains("Indicator code X is used twice")));
         assert!(m.iter().any(|m| m.contains("maximum of 0")));
     }
 
@@ -1134,7 +1154,10 @@ mod tests {
     #[test]
     fn pass_fail_indicators_are_rejected_in_points_sets() {
         let s = set(
-            vec![criterion("A", vec![points("A.1", 10), pass_fail("A.2", None)])],
+            vec![criterion(
+                "A",
+                vec![points("A.1", 10), pass_fail("A.2", None)],
+            )],
             pass_mark(5),
         );
         assert!(messages(&s).iter().any(|m| m.contains("A.2 is pass/fail")));
@@ -1156,17 +1179,13 @@ mod tests {
             c(),
             bands(&[(Grade::Kha, 70), (Grade::Tot, 85)], Grade::Kha),
         );
-        assert!(messages(&unordered)
-            .iter()
-            .any(|m| m.contains("descend")));
+        assert!(messages(&unordered).iter().any(|m| m.contains("descend")));
 
         let same_points = set(
             c(),
             bands(&[(Grade::Tot, 70), (Grade::Kha, 70)], Grade::Kha),
         );
-        assert!(messages(&same_points)
-            .iter()
-            .any(|m| m.contains("descend")));
+        assert!(messages(&same_points).iter().any(|m| m.contains("descend")));
 
         let too_high = set(c(), bands(&[(Grade::Tot, 101)], Grade::Tot));
         assert!(messages(&too_high)
@@ -1250,11 +1269,17 @@ mod tests {
     }
 
     #[test]
+    fn all_255_levels_validate_without_overflow() {
+        let indicators = (1..=u8::MAX)
+            .map(|l| pass_fail(&format!("X.{l}"), Some(l)))
+            .collect();
+        let s = set(vec![criterion("X", indicators)], levels());
+        assert_eq!(validate_set(&s), vec![]);
+    }
+
+    #[test]
     fn years_must_be_in_order_and_confirmed_items_need_a_source() {
-        let mut s = set(
-            vec![criterion("A", vec![points("A.1", 10)])],
-            pass_mark(5),
-        );
+        let mut s = set(vec![criterion("A", vec![points("A.1", 10)])], pass_mark(5));
         s.valid_to_year = Some(2019);
         s.criteria[0].verification = Verification::confirmed("  ");
         let m = messages(&s);
@@ -1277,10 +1302,7 @@ mod tests {
 
     #[test]
     fn years_and_pick_set() {
-        let mut old = set(
-            vec![criterion("A", vec![points("A.1", 10)])],
-            pass_mark(5),
-        );
+        let mut old = set(vec![criterion("A", vec![points("A.1", 10)])], pass_mark(5));
         old.status = SetStatus::Published;
         old.valid_from_year = 2015;
         old.valid_to_year = Some(2023);

@@ -24,7 +24,7 @@ pub struct CriterionScore {
     /// How many of its indicators have an answer.
     pub answered: u32,
     pub indicator_count: u32,
-    /// How many of its indicators pass (pass/fail indicators answered "met").
+    /// How many of its pass/fail indicators are answered "met" (0 in points sets).
     pub passed: u32,
     /// The criterion's minimum, copied from the set (pass-mark rules only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,9 +99,7 @@ impl Verdict {
                 Lang::Vi => format!("Xếp loại {}", g.label(lang)),
                 Lang::En => format!("Grade: {}", g.label(lang)),
             },
-            Verdict::Level(0) => lang
-                .t("Chưa đạt mức độ 1", "Level 1 not reached")
-                .into(),
+            Verdict::Level(0) => lang.t("Chưa đạt mức độ 1", "Level 1 not reached").into(),
             Verdict::Level(n) => match lang {
                 Lang::Vi => format!("Đạt mức độ {n}"),
                 Lang::En => format!("Level {n} reached"),
@@ -195,7 +193,7 @@ pub fn score(set: &CriteriaSet, answers: &Answers) -> Result<ScoreResult, Vec<An
                 if answer.is_some() {
                     answered = answered.saturating_add(1);
                 }
-                if indicator_passes(i, answer) {
+                if let (IndicatorKind::PassFail, Some(Answer::Pass(true))) = (i.kind, answer) {
                     passed = passed.saturating_add(1);
                 }
                 if let (IndicatorKind::Points { .. }, Some(Answer::Points(p))) = (i.kind, answer) {
@@ -269,10 +267,9 @@ pub fn check_answers(set: &CriteriaSet, answers: &Answers) -> Vec<AnswerError> {
         let kind = match (index.get(code.as_str()), answer) {
             (None, _) => AnswerErrorKind::UnknownIndicator,
             (Some(i), Answer::Points(given)) => match i.kind {
-                IndicatorKind::Points { max } if *given > max => AnswerErrorKind::AboveMax {
-                    given: *given,
-                    max,
-                },
+                IndicatorKind::Points { max } if *given > max => {
+                    AnswerErrorKind::AboveMax { given: *given, max }
+                }
                 IndicatorKind::Points { .. } => continue,
                 IndicatorKind::PassFail => AnswerErrorKind::ExpectedPassFail,
             },
@@ -697,10 +694,7 @@ mod tests {
         assert_eq!(r.reasons.len(), 1);
         assert!(r.reasons[0].vi.starts_with("Chỉ tiêu X1.2 (mức 1)"));
         assert_eq!(r.criterion("X1").unwrap().passed, 1);
-        assert_eq!(
-            r.verdict.label_for(&s.rule, Lang::Vi),
-            "Chưa đạt mức độ 1"
-        );
+        assert_eq!(r.verdict.label_for(&s.rule, Lang::Vi), "Chưa đạt mức độ 1");
     }
 
     #[test]
@@ -753,6 +747,26 @@ mod tests {
     }
 
     #[test]
+    fn all_255_levels_can_be_reached() {
+        let s = set(
+            vec![crit(
+                "X",
+                None,
+                (1..=u8::MAX).map(|l| pf(&format!("X.{l}"), l)).collect(),
+            )],
+            ResultRule::Levels {
+                level_names: vec![],
+                verification: v(),
+            },
+        );
+        let all: Answers = s
+            .indicators()
+            .map(|i| (i.code.clone(), Pass(true)))
+            .collect();
+        assert_eq!(score(&s, &all).unwrap().verdict, Verdict::Level(u8::MAX));
+    }
+
+    #[test]
     fn an_invalid_set_still_scores_without_panicking() {
         let s = set(
             vec![crit(
@@ -798,7 +812,8 @@ mod props {
     /// Builds a valid set from random raw material, repairing the numbers so they fit the rule
     /// (the property `generated_sets_are_valid` checks that the repair works).
     fn build_set(shape: Vec<Vec<IndShape>>, rule_kind: u8, knobs: [u32; 8]) -> CriteriaSet {
-        let levels_rule = rule_kind % 3 == 2;
+        let kind = rule_kind % 3;
+        let levels_rule = kind == 2;
         // Levels: remap the random levels to 1..=n without gaps.
         let mut used: Vec<u8> = shape.iter().flatten().map(|s| s.2).collect();
         used.sort_unstable();
@@ -834,14 +849,14 @@ mod props {
                     code: format!("C{ci}"),
                     name: format!("Tiêu chí {ci}"),
                     name_en: String::new(),
-                    min_points: (rule_kind % 3 == 0 && has_min).then_some(knob % (crit_max + 1)),
+                    min_points: (kind == 0 && has_min).then_some(knob % (crit_max + 1)),
                     indicators,
                     verification: v(),
                 }
             })
             .collect();
         let max_total: u32 = shape.iter().flatten().map(|s| s.0).sum();
-        let rule = match rule_kind % 3 {
+        let rule = match kind {
             0 => ResultRule::PassMark {
                 pass_mark: knobs[0] % (max_total + 1),
                 verification: v(),

@@ -1,0 +1,86 @@
+import { expect, test } from '@playwright/test';
+import { login, unitOptionValue, waitForHydration } from './helpers';
+
+test('an administrator adds a household, finds it without diacritics, imports a file and sees both in the audit log', async ({ page }) => {
+  await login(page, 'quantri');
+
+  // Add a household; the browser checks the form before anything is sent.
+  await page.goto('/ho-gia-dinh/moi');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Lưu' }).click();
+  await expect(page.locator('#head_name-error')).toContainText('Vui lòng nhập họ tên chủ hộ');
+
+  const village = await unitOptionValue(page, 'village_id', 'Xã Trà Bình', 'Thôn 2');
+  await page.locator('#village_id').selectOption(village);
+  await page.locator('#head_name').fill('Phan Thị Ánh Nguyệt');
+  await page.locator('#address').fill('Thôn 2, xã Trà Bình');
+  await page.locator('#phone').fill('0905 123 456');
+  await page.getByRole('button', { name: '+ Thêm thành viên' }).click();
+  await page.getByLabel('Họ tên thành viên').fill('Hồ Văn Khang');
+  await page.getByLabel('Năm sinh').fill('2012');
+  await page.getByLabel('Quan hệ với chủ hộ').fill('Con');
+  await page.getByRole('button', { name: 'Lưu' }).click();
+  await expect(page).toHaveURL(/\/ho-gia-dinh\/\d+\?saved=1$/);
+  await expect(page.getByRole('status')).toContainText('Đã lưu');
+  await expect(page.locator('#phone')).toHaveValue('0905123456');
+
+  // Search without accents and in another case.
+  await page.goto('/ho-gia-dinh');
+  await waitForHydration(page);
+  await page.locator('#q').fill('PHAN THI ANH nguyet');
+  await page.getByRole('button', { name: 'Tìm' }).click();
+  await expect(page).toHaveURL(/q=PHAN/);
+  await expect(page.getByRole('link', { name: 'Phan Thị Ánh Nguyệt' })).toBeVisible();
+
+  // Import a small CSV file: upload, check (dry run), commit.
+  await page.goto('/ho-gia-dinh/nhap');
+  await waitForHydration(page);
+  const csv = [
+    'Mã thôn,Họ tên chủ hộ,Địa chỉ,Điện thoại,Thành viên',
+    '51-TB-02-03,Đinh Văn Nhập Một,Thôn 3,912000111,Đinh Thị Hai (1990)',
+    '51-TB-02-03,Hà Thị Nhập Hai,Thôn 3,,',
+  ].join('\n');
+  await page.locator('#import-file').setInputFiles({ name: 'ho-moi.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  await expect(page.getByRole('heading', { name: '2. Ghép cột' })).toBeVisible();
+  await page.getByRole('button', { name: /Kiểm tra/ }).click();
+  await expect(page.getByText('2 dòng hợp lệ / 2 dòng')).toBeVisible();
+  await page.getByRole('button', { name: 'Nhập 2 dòng' }).click();
+  await expect(page.getByRole('status')).toContainText('Đã nhập 2 dòng');
+
+  // The audit log shows both changes.
+  await page.goto('/nhat-ky');
+  const audit = page.locator('#audit-table');
+  await expect(audit.getByRole('row', { name: /Phan Thị Ánh Nguyệt/ }).first()).toContainText('Thêm mới');
+  await expect(audit.getByRole('row', { name: /Đinh Văn Nhập Một/ }).first()).toContainText('Nhập từ tệp');
+});
+
+test('at 360 px an officer works only in their own commune', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await login(page, 'canbo.trabinh');
+  await page.goto('/ho-gia-dinh');
+  const rows = page.locator('table.data tbody tr');
+  await expect(rows.first()).toBeVisible();
+  const places = await rows.locator('td[data-label="Thôn, xã"]').allTextContents();
+  expect(places.length).toBeGreaterThan(0);
+  for (const place of places) expect(place).toContain('Xã Trà Bình');
+  // Nothing is wider than the screen.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  // Household 1 belongs to Thị trấn Trà Xuân.
+  await page.goto('/ho-gia-dinh/1');
+  await expect(page.getByRole('alert')).toContainText('Không có quyền');
+  // The navigation offers no administration.
+  await expect(page.getByRole('link', { name: 'Người dùng' })).toHaveCount(0);
+});
+
+test('the interface switches to English and back', async ({ page }) => {
+  await login(page, 'lanhdao');
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello');
+  await page.goto('/ho-gia-dinh');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Households');
+  // A leader reads but has no add button.
+  await expect(page.getByRole('link', { name: '+ Add' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Tiếng Việt' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hộ gia đình');
+});
