@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clans;
+pub mod cycle;
 pub mod households;
 pub mod imports;
 pub mod org_units;

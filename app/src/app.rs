@@ -112,6 +112,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/co-quan-don-vi/:id") view=pages::organisations::OrganisationFormPage />
                         <Route path=path!("/nguoi-dung") view=pages::users::UsersPage />
                         <Route path=path!("/nhat-ky") view=pages::audit::AuditPage />
+                        <Route path=path!("/dang-ky") view=pages::cycle::RegistrationPage />
+                        <Route path=path!("/viec-can-lam") view=pages::cycle::QueuePage />
+                        <Route path=path!("/danh-gia/:id") view=pages::evaluation::EvaluationPage />
+                        <Route path=path!("/tieu-chi") view=pages::criteria::CriteriaListPage />
+                        <Route path=path!("/tieu-chi/:id") view=pages::criteria::CriteriaSetPage />
+                        <Route path=path!("/kiem-tra-cham-diem") view=pages::criteria::ScoringSelfCheckPage />
+                        <Route path=path!("/quyet-dinh") view=pages::decisions::DecisionsPage />
+                        <Route path=path!("/quyet-dinh/:id/chung-nhan") view=pages::certificates::DecisionCertificatesPage />
+                        <Route path=path!("/chung-nhan/:id") view=pages::certificates::CertificatePage />
+                        <Route path=path!("/xac-minh/:code") view=pages::certificates::VerifyPage />
                     </Routes>
                 </main>
                 <footer class="footer">
@@ -193,7 +203,7 @@ fn TopBar() -> impl IntoView {
                             let me: Option<SessionUser> = user.await.ok().flatten();
                             let items = NAV
                                 .iter()
-                                .filter(|item| me.as_ref().is_some_and(|u| u.can(item.permission)))
+                                .filter(|item| me.as_ref().is_some_and(|u| item.any_of.iter().any(|p| u.can(*p))))
                                 .map(|item| {
                                     view! {
                                         <li>

@@ -11,3 +11,4 @@ pub mod org;
 pub mod registry;
 pub mod scoring;
 pub mod text;
+pub mod workflow;

@@ -1,7 +1,12 @@
 //! One module per route.
 
 pub mod audit;
+pub mod certificates;
 pub mod clans;
+pub mod criteria;
+pub mod cycle;
+pub mod decisions;
+pub mod evaluation;
 pub mod home;
 pub mod households;
 pub mod imports;

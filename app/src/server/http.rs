@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::server::auth::user_from_headers;
 use crate::server::state::AppState;
-use crate::server::{audit, export, households, imports, org_units, registry, users};
+use crate::server::{audit, cycle, export, households, imports, org_units, registry, users};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,6 +25,9 @@ pub fn routes() -> Router<AppState> {
         .route("/export/{list}", get(export_list))
         .route("/lang/{tag}", get(switch_language))
         .route("/import/template/{kind}", get(import_template))
+        .route("/evaluations/{id}/attachments", post(upload_attachment))
+        .route("/attachments/{id}", get(download_attachment))
+        .route("/qr/{code}", get(qr_code))
 }
 
 impl IntoResponse for AppError {
@@ -452,6 +455,82 @@ async fn import_template(Path(kind): Path<String>) -> Result<Response, AppError>
             ),
         ],
         bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct AttachmentParams {
+    indicator: String,
+}
+
+/// `POST /evaluations/{id}/attachments?indicator=CODE` with a multipart field `file`: stores
+/// one evidence file (photo or PDF, checked by content, at most 10 MB).
+async fn upload_attachment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(params): Query<AttachmentParams>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let user = require_user(&state, &headers, Permission::Evaluate).await?;
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        AppError::bad_request(format!("Không nhận được tệp: {}", e.body_text()), format!("The file did not arrive: {}", e.body_text()))
+    })? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("minh-chung").to_string();
+        let bytes = field.bytes().await.map_err(|e| {
+            AppError::bad_request(
+                format!("Tệp quá lớn hoặc tải lên bị gián đoạn ({}).", e.body_text()),
+                format!("The file is too large or the upload was interrupted ({}).", e.body_text()),
+            )
+        })?;
+        let saved = cycle::add_attachment(&state.db, &user, id, &params.indicator, &filename, &bytes).await?;
+        return Ok(Json(saved).into_response());
+    }
+    Err(AppError::bad_request("Chưa chọn tệp để tải lên.", "No file was sent."))
+}
+
+/// `GET /attachments/{id}`: an evidence file, for users who may read its evaluation.
+async fn download_attachment(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
+    let (filename, content_type, bytes) = cycle::attachment_content(&state.db, &user, id).await?;
+    let ascii_name: String = crate::domain::text::search_key(&filename)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("inline; filename=\"{ascii_name}\"")).unwrap_or(HeaderValue::from_static("inline")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /qr/{code}.svg`: the QR code of a certificate's public verification address.
+async fn qr_code(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, AppError> {
+    let code: String = code.trim_end_matches(".svg").chars().filter(|c| c.is_ascii_alphanumeric()).take(32).collect();
+    if code.is_empty() {
+        return Err(AppError::not_found("mã", "Code"));
+    }
+    let url = format!("{}/xac-minh/{code}", state.config.public_url.trim_end_matches('/'));
+    let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(crate::server::error::internal)?;
+    let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+        ],
+        svg,
     )
         .into_response())
 }

@@ -512,6 +512,8 @@ pub async fn move_unit(
         .bind(subtree_upper_bound(&old_path))
         .execute(&mut *tx)
         .await?;
+    // Counters are kept per ancestor: the subtree has new ancestors now.
+    crate::server::cycle::rebuild_rollups(&mut tx).await?;
     let after = OrgUnit {
         parent_id: Some(parent.id),
         path: new_path.clone(),
