@@ -135,51 +135,26 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// One entry of the main navigation.
+/// One entry of the main navigation, shown to users holding any of `any_of`.
 struct NavItem {
     href: &'static str,
     vi: &'static str,
     en: &'static str,
-    permission: Permission,
+    any_of: &'static [Permission],
 }
 
+#[rustfmt::skip]
 const NAV: &[NavItem] = &[
-    NavItem {
-        href: "/ho-gia-dinh",
-        vi: "Hộ gia đình",
-        en: "Households",
-        permission: Permission::ReadRegistry,
-    },
-    NavItem {
-        href: "/dong-ho",
-        vi: "Dòng họ",
-        en: "Clans",
-        permission: Permission::ReadRegistry,
-    },
-    NavItem {
-        href: "/co-quan-don-vi",
-        vi: "Cơ quan, đơn vị",
-        en: "Organisations",
-        permission: Permission::ReadRegistry,
-    },
-    NavItem {
-        href: "/don-vi",
-        vi: "Địa bàn",
-        en: "Areas",
-        permission: Permission::ReadRegistry,
-    },
-    NavItem {
-        href: "/nguoi-dung",
-        vi: "Người dùng",
-        en: "Users",
-        permission: Permission::ManageUsers,
-    },
-    NavItem {
-        href: "/nhat-ky",
-        vi: "Nhật ký",
-        en: "Audit log",
-        permission: Permission::ReadAudit,
-    },
+    NavItem { href: "/viec-can-lam", vi: "Việc cần làm", en: "To do", any_of: &[Permission::Evaluate, Permission::Review] },
+    NavItem { href: "/dang-ky", vi: "Đăng ký danh hiệu", en: "Registration", any_of: &[Permission::Evaluate, Permission::Review, Permission::ViewDashboard] },
+    NavItem { href: "/quyet-dinh", vi: "Quyết định công nhận", en: "Decisions", any_of: &[Permission::Review, Permission::ViewDashboard] },
+    NavItem { href: "/ho-gia-dinh", vi: "Hộ gia đình", en: "Households", any_of: &[Permission::ReadRegistry] },
+    NavItem { href: "/dong-ho", vi: "Dòng họ", en: "Clans", any_of: &[Permission::ReadRegistry] },
+    NavItem { href: "/co-quan-don-vi", vi: "Cơ quan, đơn vị", en: "Organisations", any_of: &[Permission::ReadRegistry] },
+    NavItem { href: "/don-vi", vi: "Địa bàn", en: "Areas", any_of: &[Permission::ReadRegistry] },
+    NavItem { href: "/tieu-chi", vi: "Bộ tiêu chí", en: "Criteria", any_of: &[Permission::ManageCriteria, Permission::Review] },
+    NavItem { href: "/nguoi-dung", vi: "Người dùng", en: "Users", any_of: &[Permission::ManageUsers] },
+    NavItem { href: "/nhat-ky", vi: "Nhật ký", en: "Audit log", any_of: &[Permission::ReadAudit] },
 ];
 
 /// The top bar: brand, navigation by role, user box and language switch.

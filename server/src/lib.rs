@@ -42,6 +42,12 @@ pub async fn build_state(
     let pool = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open database {}: {e}", config.database_url))?;
+    let added = app::server::cycle::seed_criteria_sets(&pool)
+        .await
+        .map_err(|e| format!("cannot store the shipped criteria sets: {e:?}"))?;
+    if added > 0 {
+        tracing::info!(added, "stored the criteria sets shipped with this version");
+    }
     Ok(AppState {
         leptos_options,
         db: pool,

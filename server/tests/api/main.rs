@@ -1,1 +1,19 @@
+//! Integration tests over HTTP: the real server started in-process on a free port, a fresh
+//! SQLite copy of the demo database per test, no mocks.
+//!
+//! One binary (`cargo test -p server --test api`) so the demo template is built once; see
+//! [`helpers`] for the harness.
 
+// Test code may panic on a broken precondition: that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod audit;
+mod auth;
+mod basics;
+mod export;
+mod helpers;
+mod households;
+mod imports;
+mod org_units;
+mod scope;
+mod search;
