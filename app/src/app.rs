@@ -163,6 +163,19 @@ fn TopBar() -> impl IntoView {
     let lang = use_lang();
     let user = expect_context::<UserResource>();
     let location = use_location();
+    // The menu is rendered open so it shows without JavaScript; on a narrow screen the browser
+    // folds it behind its "Menu" button once the app is interactive.
+    let menu = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        // Also after each navigation, so a tapped link does not leave the menu covering the page.
+        location.pathname.track();
+        if let Some(details) = menu.get() {
+            let narrow = window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 800.0);
+            if narrow {
+                details.set_open(false);
+            }
+        }
+    });
     let lang_href = move |target: Lang| {
         let here = format!("{}{}", location.pathname.get(), location.search.get());
         format!("/lang/{}?next={}", target.tag(), urlencode(&here))
@@ -170,7 +183,7 @@ fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Khuyến Học"</a>
-            <details class="navmenu" open>
+            <details class="navmenu" open node_ref=menu>
                 <summary>{lang.t("☰ Danh mục", "☰ Menu")}</summary>
                 <nav class="mainnav" aria-label=lang.t("Danh mục chính", "Main menu")>
                     <Suspense fallback=|| ()>
