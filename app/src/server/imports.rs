@@ -375,7 +375,9 @@ async fn validate_households(
 
     for (row_no, cells) in &table.rows {
         let row_no = *row_no;
-        let village_code = value(cells, mapping, ImportField::VillageCode).to_lowercase();
+        // Looked up without case; quoted in messages as typed, so the officer finds the cell.
+        let typed_code = value(cells, mapping, ImportField::VillageCode);
+        let village_code = typed_code.to_lowercase();
         let village = villages.get(&village_code);
         let mut row_ok = true;
         let village = match village {
@@ -391,8 +393,8 @@ async fn validate_households(
                         )
                     } else {
                         Msg::new(
-                            format!("Không có thôn / tổ dân phố mã \"{village_code}\"."),
-                            format!("No village has code \"{village_code}\"."),
+                            format!("Không có thôn / tổ dân phố mã \"{typed_code}\"."),
+                            format!("No village has code \"{typed_code}\"."),
                         )
                     },
                 );

@@ -92,12 +92,15 @@ pub async fn get(pool: &Pool, id: i64) -> AppResult<Option<OrgUnit>> {
     Ok(row.map(Row::into_unit))
 }
 
-/// One unit by its official code.
+/// One unit by its official code, ignoring case the way imports match codes (an import
+/// preview accepts `51-tb` for `51-TB`, so the commit must find it too). An exact match wins.
 pub async fn get_by_code(conn: &mut Conn, code: &str) -> AppResult<Option<OrgUnit>> {
-    let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.code = $1"))
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query_as::<_, Row>(&format!(
+        "{SELECT} WHERE lower(u.code) = lower($1) ORDER BY u.code = $1 DESC, u.id LIMIT 1"
+    ))
+    .bind(code)
+    .fetch_optional(conn)
+    .await?;
     Ok(row.map(Row::into_unit))
 }
 
