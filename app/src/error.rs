@@ -160,7 +160,21 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // On the server these mean the request's arguments could not be read: the caller's
+            // fault (400), not a server failure.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+                if cfg!(feature = "ssr") =>
+            {
+                AppError::BadRequest(Msg::new(
+                    "Yêu cầu gửi lên không hợp lệ (thiếu hoặc sai dữ liệu).",
+                    "The request was malformed (missing or wrong data).",
+                ))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -17,7 +17,7 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
         async move {
             let state = AppState::current()?;
             let headers = sa::request_headers();
-            let ip = sa::client_ip(&headers);
+            let ip = sa::client_ip(&headers, state.config.trust_proxy);
             let username = username.trim().to_lowercase();
             if username.is_empty() || password.is_empty() {
                 return Err(AppError::Validation(vec![crate::error::FieldError::new(

@@ -278,13 +278,16 @@ pub fn require_at(user: &SessionUser, permission: Permission, path: &str) -> App
     }
 }
 
-/// The client address of the current request: the first `X-Forwarded-For` entry when a proxy
-/// set one, else the socket address.
-pub fn client_ip(headers: &HeaderMap) -> String {
+/// The client address of the current request: the socket address, or — only when the server
+/// is configured to sit behind a trusted reverse proxy (`KH_TRUST_PROXY`) — the first
+/// `X-Forwarded-For` entry. Trusting that header from anyone would let a client dodge the
+/// per-address login limit by inventing addresses.
+pub fn client_ip(headers: &HeaderMap, trust_proxy: bool) -> String {
     if let Some(forwarded) = headers
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
+        .filter(|_| trust_proxy)
     {
         return forwarded.trim().to_string();
     }

@@ -25,6 +25,9 @@ pub struct Config {
     pub bootstrap_admin_password: Option<String>,
     /// `KH_LOG_FORMAT`: `text` (default) or `json`.
     pub log_json: bool,
+    /// `KH_TRUST_PROXY`: take the client address from `X-Forwarded-For` (set only behind a
+    /// reverse proxy that overwrites that header). Default false.
+    pub trust_proxy: bool,
     /// `KH_LOGIN_MAX_FAILURES`: failed logins per account within 15 minutes before it is
     /// locked for 15 minutes. Default 5.
     pub login_max_failures: i64,
@@ -68,6 +71,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("data")),
             bootstrap_admin_password: var("KH_BOOTSTRAP_ADMIN_PASSWORD"),
             log_json: var("KH_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+            trust_proxy: flag("KH_TRUST_PROXY"),
             login_max_failures: var("KH_LOGIN_MAX_FAILURES")
                 .and_then(|v| v.parse().ok())
                 .filter(|n| *n > 0)

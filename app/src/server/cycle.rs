@@ -6,13 +6,15 @@
 //! the dashboards' counters never disagree with the records.
 
 use crate::api::cycle::{
-    AttachmentView, Candidate, CertificateView, CommentView, DecisionInput, DecisionView, EvaluationSaved,
-    EvaluationView, PublicRecognition, Queues, RegisterInput, RegisterOutcome, RegistrationQuery, RegistrationRow,
-    EvaluationInput, SetSummary, StepInput, StoredSet,
+    AttachmentView, Candidate, CertificateView, CommentView, DecisionInput, DecisionView,
+    EvaluationInput, EvaluationSaved, EvaluationView, PublicRecognition, Queues, RegisterInput,
+    RegisterOutcome, RegistrationQuery, RegistrationRow, SetSummary, StepInput, StoredSet,
 };
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::catalog::shipped_sets;
-use crate::domain::criteria::{pick_set, validate_set, Answers, CriteriaSet, SetStatus, SubjectKind, TitleKind};
+use crate::domain::criteria::{
+    pick_set, validate_set, Answers, CriteriaSet, SetStatus, SubjectKind, TitleKind,
+};
 use crate::domain::listing::Page;
 use crate::domain::org::{path_ids, OrgLevel};
 use crate::domain::scoring::score;
@@ -37,11 +39,12 @@ use std::collections::BTreeMap;
 pub async fn seed_criteria_sets(pool: &Pool) -> AppResult<usize> {
     let mut added = 0;
     for set in shipped_sets() {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM criteria_sets WHERE code = $1 AND version = $2")
-            .bind(&set.code)
-            .bind(set.version as i64)
-            .fetch_optional(pool)
-            .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM criteria_sets WHERE code = $1 AND version = $2")
+                .bind(&set.code)
+                .bind(set.version as i64)
+                .fetch_optional(pool)
+                .await?;
         if exists.is_none() {
             insert_set(&mut *pool.acquire().await?, &set).await?;
             added += 1;
@@ -95,10 +98,12 @@ fn parse_set(row: &SetRow) -> AppResult<CriteriaSet> {
 }
 
 async fn load_set(conn: &mut Conn, id: i64) -> AppResult<Option<(SetRow, CriteriaSet)>> {
-    let row = sqlx::query_as::<_, SetRow>("SELECT id, status, row_version, definition FROM criteria_sets WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query_as::<_, SetRow>(
+        "SELECT id, status, row_version, definition FROM criteria_sets WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
     match row {
         Some(r) => {
             let set = parse_set(&r)?;
@@ -114,10 +119,11 @@ pub async fn find_set(pool: &Pool, id: i64) -> AppResult<StoredSet> {
     let (row, set) = load_set(&mut conn, id)
         .await?
         .ok_or_else(|| AppError::not_found("bộ tiêu chí", "Criteria set"))?;
-    let evaluation_count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM evaluations WHERE criteria_set_id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let evaluation_count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM evaluations WHERE criteria_set_id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
     Ok(StoredSet {
         id: row.id,
         status: status_from(&row.status),
@@ -196,7 +202,10 @@ pub async fn copy_set(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<Sto
 }
 
 fn root_path(user: &SessionUser) -> String {
-    user.scopes(Permission::ManageCriteria).into_iter().next().unwrap_or_else(|| "/".into())
+    user.scopes(Permission::ManageCriteria)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "/".into())
 }
 
 fn problems_error(set: &CriteriaSet) -> Option<AppError> {
@@ -216,7 +225,13 @@ fn problems_error(set: &CriteriaSet) -> Option<AppError> {
 }
 
 /// Saves a draft. Its code and version stay those of the draft row; published rows refuse.
-pub async fn save_draft_set(pool: &Pool, user: &SessionUser, id: i64, row_version: i64, mut set: CriteriaSet) -> AppResult<StoredSet> {
+pub async fn save_draft_set(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    row_version: i64,
+    mut set: CriteriaSet,
+) -> AppResult<StoredSet> {
     let mut tx = db::begin_write(pool).await?;
     let (row, before) = load_set(&mut tx, id)
         .await?
@@ -265,13 +280,21 @@ pub async fn save_draft_set(pool: &Pool, user: &SessionUser, id: i64, row_versio
 }
 
 /// Publishes a valid draft. From then on it is immutable (also enforced by a database trigger).
-pub async fn publish_set(pool: &Pool, user: &SessionUser, id: i64, row_version: i64) -> AppResult<StoredSet> {
+pub async fn publish_set(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    row_version: i64,
+) -> AppResult<StoredSet> {
     let mut tx = db::begin_write(pool).await?;
     let (row, set) = load_set(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("bộ tiêu chí", "Criteria set"))?;
     if status_from(&row.status) != SetStatus::Draft {
-        return Err(AppError::bad_request("Bộ tiêu chí này đã được ban hành.", "This criteria set is already published."));
+        return Err(AppError::bad_request(
+            "Bộ tiêu chí này đã được ban hành.",
+            "This criteria set is already published.",
+        ));
     }
     if let Some(problems) = problems_error(&set) {
         return Err(problems);
@@ -313,7 +336,14 @@ pub async fn publish_set(pool: &Pool, user: &SessionUser, id: i64, row_version: 
 // Rollups
 
 /// Adds `delta` to the counter of every ancestor of `unit_path` (the unit included).
-async fn bump(conn: &mut Conn, unit_path: &str, year: i32, kind: TitleKind, state: CycleState, delta: i64) -> AppResult<()> {
+async fn bump(
+    conn: &mut Conn,
+    unit_path: &str,
+    year: i32,
+    kind: TitleKind,
+    state: CycleState,
+    delta: i64,
+) -> AppResult<()> {
     for unit_id in path_ids(unit_path) {
         sqlx::query(
             "INSERT INTO rollups (unit_id, year, title_kind, state, count) VALUES ($1, $2, $3, $4, $5)
@@ -331,7 +361,12 @@ async fn bump(conn: &mut Conn, unit_path: &str, year: i32, kind: TitleKind, stat
 }
 
 /// Moves one registration's count from `from` to `to` in every ancestor's counters.
-async fn move_count(conn: &mut Conn, reg: &RegRow, from: CycleState, to: CycleState) -> AppResult<()> {
+async fn move_count(
+    conn: &mut Conn,
+    reg: &RegRow,
+    from: CycleState,
+    to: CycleState,
+) -> AppResult<()> {
     if from == to {
         return Ok(());
     }
@@ -350,7 +385,9 @@ pub async fn rebuild_rollups(conn: &mut Conn) -> AppResult<()> {
         state: String,
         n: i64,
     }
-    sqlx::query("DELETE FROM rollups").execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM rollups")
+        .execute(&mut *conn)
+        .await?;
     let rows = sqlx::query_as::<_, Row>(
         "SELECT u.path, r.year, r.title_kind, r.state, COUNT(*) AS n FROM registrations r
          JOIN org_units u ON u.id = r.unit_id GROUP BY u.path, r.year, r.title_kind, r.state",
@@ -358,7 +395,10 @@ pub async fn rebuild_rollups(conn: &mut Conn) -> AppResult<()> {
     .fetch_all(&mut *conn)
     .await?;
     for r in rows {
-        if let (Some(kind), Some(state)) = (TitleKind::from_code(&r.title_kind), CycleState::from_code(&r.state)) {
+        if let (Some(kind), Some(state)) = (
+            TitleKind::from_code(&r.title_kind),
+            CycleState::from_code(&r.state),
+        ) {
             bump(conn, &r.path, r.year, kind, state, r.n).await?;
         }
     }
@@ -366,7 +406,11 @@ pub async fn rebuild_rollups(conn: &mut Conn) -> AppResult<()> {
 }
 
 /// The counters of one unit for a year: (title, state, count).
-pub async fn rollup_counts(pool: &Pool, unit_id: i64, year: i32) -> AppResult<Vec<(TitleKind, CycleState, i64)>> {
+pub async fn rollup_counts(
+    pool: &Pool,
+    unit_id: i64,
+    year: i32,
+) -> AppResult<Vec<(TitleKind, CycleState, i64)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         title_kind: String,
@@ -382,7 +426,13 @@ pub async fn rollup_counts(pool: &Pool, unit_id: i64, year: i32) -> AppResult<Ve
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| Some((TitleKind::from_code(&r.title_kind)?, CycleState::from_code(&r.state)?, r.count)))
+        .filter_map(|r| {
+            Some((
+                TitleKind::from_code(&r.title_kind)?,
+                CycleState::from_code(&r.state)?,
+                r.count,
+            ))
+        })
         .collect())
 }
 
@@ -397,7 +447,11 @@ struct Subject {
 }
 
 /// Finds the subject of a title and checks it is active and of the right kind.
-async fn resolve_subject(conn: &mut Conn, kind: TitleKind, subject_id: i64) -> AppResult<Option<Subject>> {
+async fn resolve_subject(
+    conn: &mut Conn,
+    kind: TitleKind,
+    subject_id: i64,
+) -> AppResult<Option<Subject>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         name: String,
@@ -427,12 +481,17 @@ async fn resolve_subject(conn: &mut Conn, kind: TitleKind, subject_id: i64) -> A
              FROM organisations o JOIN org_units u ON u.id = o.managing_unit_id WHERE o.id = $1 AND o.active"
         }
     };
-    let row = sqlx::query_as::<_, Row>(sql).bind(subject_id).fetch_optional(conn).await?;
+    let row = sqlx::query_as::<_, Row>(sql)
+        .bind(subject_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(row
         .filter(|r| match kind {
             // Units "thuộc xã" are managed by a commune; district/province units by those levels.
             TitleKind::CommuneUnit => r.level == OrgLevel::Commune.code(),
-            TitleKind::DistrictUnit => r.level == OrgLevel::District.code() || r.level == OrgLevel::Province.code(),
+            TitleKind::DistrictUnit => {
+                r.level == OrgLevel::District.code() || r.level == OrgLevel::Province.code()
+            }
             _ => true,
         })
         .map(|r| Subject {
@@ -443,7 +502,12 @@ async fn resolve_subject(conn: &mut Conn, kind: TitleKind, subject_id: i64) -> A
 }
 
 /// Subjects of `kind` within `scopes`, with their registration for `year` if any.
-pub async fn candidates(pool: &Pool, scopes: &[String], year: i32, kind: TitleKind) -> AppResult<Vec<Candidate>> {
+pub async fn candidates(
+    pool: &Pool,
+    scopes: &[String],
+    year: i32,
+    kind: TitleKind,
+) -> AppResult<Vec<Candidate>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -483,7 +547,10 @@ pub async fn candidates(pool: &Pool, scopes: &[String], year: i32, kind: TitleKi
         ),
     };
     let mut qb: QueryBuilder<Db> = QueryBuilder::new(prefix);
-    qb.push_bind(year).push(" AND r.title_kind = ").push_bind(kind.code()).push(suffix);
+    qb.push_bind(year)
+        .push(" AND r.title_kind = ")
+        .push_bind(kind.code())
+        .push(suffix);
     push_scope_filter(&mut qb, column, scopes);
     match kind.subject_kind() {
         SubjectKind::Village => {
@@ -514,7 +581,12 @@ pub async fn candidates(pool: &Pool, scopes: &[String], year: i32, kind: TitleKi
 }
 
 /// Whether a community or unit still holds the title from an earlier year's recognition.
-async fn still_valid(conn: &mut Conn, kind: TitleKind, subject_id: i64, year: i32) -> AppResult<Option<i32>> {
+async fn still_valid(
+    conn: &mut Conn,
+    kind: TitleKind,
+    subject_id: i64,
+    year: i32,
+) -> AppResult<Option<i32>> {
     Ok(sqlx::query_scalar(
         "SELECT rc.valid_to_year FROM recognitions rc JOIN registrations r ON r.id = rc.registration_id
          WHERE r.title_kind = $1 AND r.subject_kind = $2 AND r.subject_id = $3 AND rc.recognised
@@ -531,9 +603,17 @@ async fn still_valid(conn: &mut Conn, kind: TitleKind, subject_id: i64, year: i3
 
 /// Registers subjects for a title and year; subjects out of scope, inactive, already
 /// registered or still recognised are skipped with the reason.
-pub async fn register(pool: &Pool, user: &SessionUser, input: RegisterInput) -> AppResult<RegisterOutcome> {
+pub async fn register(
+    pool: &Pool,
+    user: &SessionUser,
+    input: RegisterInput,
+) -> AppResult<RegisterOutcome> {
     if !(2000..=2100).contains(&input.year) {
-        return Err(AppError::field("year", "Năm không hợp lệ.", "Invalid year."));
+        return Err(AppError::field(
+            "year",
+            "Năm không hợp lệ.",
+            "Invalid year.",
+        ));
     }
     if input.subject_ids.is_empty() {
         return Err(AppError::field(
@@ -551,7 +631,13 @@ pub async fn register(pool: &Pool, user: &SessionUser, input: RegisterInput) -> 
     let mut skipped = Vec::new();
     for subject_id in ids {
         let Some(subject) = resolve_subject(&mut tx, kind, subject_id).await? else {
-            skipped.push((subject_id, Msg::new("Không tìm thấy đối tượng phù hợp (hoặc đã ngừng hoạt động).", "No matching active subject.")));
+            skipped.push((
+                subject_id,
+                Msg::new(
+                    "Không tìm thấy đối tượng phù hợp (hoặc đã ngừng hoạt động).",
+                    "No matching active subject.",
+                ),
+            ));
             continue;
         };
         if !user.can_at(Permission::Evaluate, &subject.unit_path) {
@@ -561,8 +647,14 @@ pub async fn register(pool: &Pool, user: &SessionUser, input: RegisterInput) -> 
             skipped.push((
                 subject_id,
                 Msg::new(
-                    format!("{} đang trong thời hạn công nhận đến hết năm {until}.", subject.name),
-                    format!("{} is still recognised until the end of {until}.", subject.name),
+                    format!(
+                        "{} đang trong thời hạn công nhận đến hết năm {until}.",
+                        subject.name
+                    ),
+                    format!(
+                        "{} is still recognised until the end of {until}.",
+                        subject.name
+                    ),
                 ),
             ));
             continue;
@@ -596,7 +688,15 @@ pub async fn register(pool: &Pool, user: &SessionUser, input: RegisterInput) -> 
             }
             Err(e) => return Err(e.into()),
         };
-        bump(&mut tx, &subject.unit_path, input.year, kind, CycleState::Registered, 1).await?;
+        bump(
+            &mut tx,
+            &subject.unit_path,
+            input.year,
+            kind,
+            CycleState::Registered,
+            1,
+        )
+        .await?;
         audit::record(
             &mut tx,
             user,
@@ -614,7 +714,10 @@ pub async fn register(pool: &Pool, user: &SessionUser, input: RegisterInput) -> 
         registered += 1;
     }
     tx.commit().await?;
-    Ok(RegisterOutcome { registered, skipped })
+    Ok(RegisterOutcome {
+        registered,
+        skipped,
+    })
 }
 
 #[derive(sqlx::FromRow, Clone)]
@@ -636,11 +739,13 @@ struct RegRow {
 
 impl RegRow {
     fn kind(&self) -> AppResult<TitleKind> {
-        TitleKind::from_code(&self.title_kind).ok_or_else(|| internal(format!("unknown title kind {}", self.title_kind)))
+        TitleKind::from_code(&self.title_kind)
+            .ok_or_else(|| internal(format!("unknown title kind {}", self.title_kind)))
     }
 
     fn state(&self) -> AppResult<CycleState> {
-        CycleState::from_code(&self.state).ok_or_else(|| internal(format!("unknown state {}", self.state)))
+        CycleState::from_code(&self.state)
+            .ok_or_else(|| internal(format!("unknown state {}", self.state)))
     }
 
     fn to_view(&self) -> AppResult<RegistrationRow> {
@@ -692,8 +797,19 @@ pub async fn unregister(pool: &Pool, user: &SessionUser, registration_id: i64) -
             "Only a registration that has not been scored can be cancelled.",
         ));
     }
-    sqlx::query("DELETE FROM registrations WHERE id = $1").bind(reg.id).execute(&mut *tx).await?;
-    bump(&mut tx, &reg.unit_path, reg.year, reg.kind()?, CycleState::Registered, -1).await?;
+    sqlx::query("DELETE FROM registrations WHERE id = $1")
+        .bind(reg.id)
+        .execute(&mut *tx)
+        .await?;
+    bump(
+        &mut tx,
+        &reg.unit_path,
+        reg.year,
+        reg.kind()?,
+        CycleState::Registered,
+        -1,
+    )
+    .await?;
     audit::record(
         &mut tx,
         user,
@@ -712,7 +828,11 @@ pub async fn unregister(pool: &Pool, user: &SessionUser, registration_id: i64) -
     Ok(())
 }
 
-fn push_registration_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q: &RegistrationQuery) {
+fn push_registration_filters(
+    qb: &mut QueryBuilder<'_, Db>,
+    scopes: &[String],
+    q: &RegistrationQuery,
+) {
     push_scope_filter(qb, "u.path", scopes);
     qb.push(" AND r.year = ").push_bind(q.year);
     if let Some(kind) = q.title_kind {
@@ -721,16 +841,25 @@ fn push_registration_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q
     if let Some(state) = q.state {
         qb.push(" AND r.state = ").push_bind(state.code());
     }
-    for word in search_key(&q.q).split(' ').filter(|w| !w.is_empty()).take(6) {
+    for word in search_key(&q.q)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(6)
+    {
         let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
         if !word.is_empty() {
-            qb.push(" AND r.subject_key LIKE ").push_bind(format!("%{word}%"));
+            qb.push(" AND r.subject_key LIKE ")
+                .push_bind(format!("%{word}%"));
         }
     }
 }
 
 /// One page of registrations within `scopes`.
-pub async fn list_registrations(pool: &Pool, scopes: &[String], q: &RegistrationQuery) -> AppResult<Page<RegistrationRow>> {
+pub async fn list_registrations(
+    pool: &Pool,
+    scopes: &[String],
+    q: &RegistrationQuery,
+) -> AppResult<Page<RegistrationRow>> {
     let page = q.page.max(1);
     let per_page = q.per_page.clamp(1, 500);
     let mut count: QueryBuilder<Db> = QueryBuilder::new(
@@ -766,16 +895,22 @@ struct EvalRow {
 }
 
 async fn load_evaluation(conn: &mut Conn, id: i64) -> AppResult<EvalRow> {
-    sqlx::query_as::<_, EvalRow>("SELECT criteria_set_id, answers, notes, version FROM evaluations WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or_else(|| AppError::not_found("phiếu đánh giá", "Evaluation"))
+    sqlx::query_as::<_, EvalRow>(
+        "SELECT criteria_set_id, answers, notes, version FROM evaluations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(|| AppError::not_found("phiếu đánh giá", "Evaluation"))
 }
 
 /// Opens the evaluation of a registration, creating it (scored with the published set that
 /// applies to the title and year) on first use.
-pub async fn start_evaluation(pool: &Pool, user: &SessionUser, registration_id: i64) -> AppResult<i64> {
+pub async fn start_evaluation(
+    pool: &Pool,
+    user: &SessionUser,
+    registration_id: i64,
+) -> AppResult<i64> {
     let mut tx = db::begin_write(pool).await?;
     let reg = load_registration(&mut tx, registration_id).await?;
     require_at(user, Permission::Evaluate, &reg.unit_path)?;
@@ -787,8 +922,16 @@ pub async fn start_evaluation(pool: &Pool, user: &SessionUser, registration_id: 
     let only_sets: Vec<CriteriaSet> = sets.iter().map(|(_, s)| s.clone()).collect();
     let set = pick_set(&only_sets, kind, reg.year).ok_or_else(|| {
         AppError::bad_request(
-            format!("Chưa có bộ tiêu chí đã ban hành cho danh hiệu \"{}\" năm {}.", kind.label(Lang::Vi), reg.year),
-            format!("No published criteria set for \"{}\" in {}.", kind.label(Lang::En), reg.year),
+            format!(
+                "Chưa có bộ tiêu chí đã ban hành cho danh hiệu \"{}\" năm {}.",
+                kind.label(Lang::Vi),
+                reg.year
+            ),
+            format!(
+                "No published criteria set for \"{}\" in {}.",
+                kind.label(Lang::En),
+                reg.year
+            ),
         )
     })?;
     let set_id = sets
@@ -834,7 +977,12 @@ pub async fn start_evaluation(pool: &Pool, user: &SessionUser, registration_id: 
     Ok(id)
 }
 
-async fn set_state(conn: &mut Conn, reg: &RegRow, from: CycleState, to: CycleState) -> AppResult<()> {
+async fn set_state(
+    conn: &mut Conn,
+    reg: &RegRow,
+    from: CycleState,
+    to: CycleState,
+) -> AppResult<()> {
     if from == to {
         return Ok(());
     }
@@ -904,7 +1052,11 @@ pub async fn attachments_of(conn: &mut Conn, evaluation_id: i64) -> AppResult<Ve
 }
 
 /// Everything the evaluation form shows, for a caller who may read the registration's unit.
-pub async fn evaluation_view(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<EvaluationView> {
+pub async fn evaluation_view(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+) -> AppResult<EvaluationView> {
     let mut conn = pool.acquire().await?;
     let reg = registration_of_evaluation(&mut conn, id).await?;
     require_at(user, Permission::ReadRegistry, &reg.unit_path)?;
@@ -936,13 +1088,20 @@ pub async fn evaluation_view(pool: &Pool, user: &SessionUser, id: i64) -> AppRes
 const MAX_NOTE_CHARS: usize = 2000;
 
 /// Saves answers and notes with an optimistic version check, scoring again on the server.
-pub async fn save_evaluation(pool: &Pool, user: &SessionUser, input: EvaluationInput) -> AppResult<EvaluationSaved> {
+pub async fn save_evaluation(
+    pool: &Pool,
+    user: &SessionUser,
+    input: EvaluationInput,
+) -> AppResult<EvaluationSaved> {
     let mut tx = db::begin_write(pool).await?;
     let reg = registration_of_evaluation(&mut tx, input.id).await?;
     require_at(user, Permission::Evaluate, &reg.unit_path)?;
     let state = reg.state()?;
     let Some(next) = next_state(state, Transition::Save) else {
-        return Err(AppError::bad_request(refusal(state, Transition::Save, Lang::Vi), refusal(state, Transition::Save, Lang::En)));
+        return Err(AppError::bad_request(
+            refusal(state, Transition::Save, Lang::Vi),
+            refusal(state, Transition::Save, Lang::En),
+        ));
     };
     let eval = load_evaluation(&mut tx, input.id).await?;
     let (_, set) = load_set(&mut tx, eval.criteria_set_id)
@@ -1027,7 +1186,10 @@ pub async fn save_evaluation(pool: &Pool, user: &SessionUser, input: EvaluationI
             entity: "evaluation",
             entity_id: Some(input.id),
             unit_path: &reg.unit_path,
-            summary: format!("{}: {}/{}", reg.subject_name, result.total, result.max_total),
+            summary: format!(
+                "{}: {}/{}",
+                reg.subject_name, result.total, result.max_total
+            ),
         },
         Some(&before),
         Some(&input.answers),
@@ -1044,7 +1206,10 @@ pub async fn save_evaluation(pool: &Pool, user: &SessionUser, input: EvaluationI
 /// Submit, return (with per-criterion comments), approve or unlock (with a reason).
 pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResult<EvaluationSaved> {
     let transition = input.transition;
-    if !matches!(transition, Transition::Submit | Transition::Return | Transition::Approve | Transition::Unlock) {
+    if !matches!(
+        transition,
+        Transition::Submit | Transition::Return | Transition::Approve | Transition::Unlock
+    ) {
         return Err(AppError::bad_request(
             "Thao tác này không thực hiện ở đây.",
             "This step is not done here.",
@@ -1058,7 +1223,10 @@ pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResul
     }
     let state = reg.state()?;
     let Some(next) = next_state(state, transition) else {
-        return Err(AppError::bad_request(refusal(state, transition, Lang::Vi), refusal(state, transition, Lang::En)));
+        return Err(AppError::bad_request(
+            refusal(state, transition, Lang::Vi),
+            refusal(state, transition, Lang::En),
+        ));
     };
     let eval = load_evaluation(&mut tx, input.id).await?;
     if eval.version != input.version {
@@ -1079,7 +1247,11 @@ pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResul
             ))
         }
         Transition::Return => {
-            let comments: Vec<_> = input.comments.iter().filter(|c| !c.body.trim().is_empty()).collect();
+            let comments: Vec<_> = input
+                .comments
+                .iter()
+                .filter(|c| !c.body.trim().is_empty())
+                .collect();
             if comments.is_empty() {
                 return Err(AppError::field(
                     "comments",
@@ -1088,14 +1260,24 @@ pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResul
                 ));
             }
             for c in comments {
-                if !c.criterion_code.is_empty() && !set.criteria.iter().any(|k| k.code == c.criterion_code) {
+                if !c.criterion_code.is_empty()
+                    && !set.criteria.iter().any(|k| k.code == c.criterion_code)
+                {
                     return Err(AppError::field(
                         "comments",
                         format!("Không có tiêu chí \"{}\".", c.criterion_code),
                         format!("There is no criterion \"{}\".", c.criterion_code),
                     ));
                 }
-                insert_comment(&mut tx, input.id, &c.criterion_code, "return", &crate::domain::text::clean(&c.body), user).await?;
+                insert_comment(
+                    &mut tx,
+                    input.id,
+                    &c.criterion_code,
+                    "return",
+                    &crate::domain::text::clean(&c.body),
+                    user,
+                )
+                .await?;
             }
         }
         Transition::Unlock => {
@@ -1140,7 +1322,14 @@ pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResul
     })
 }
 
-async fn insert_comment(conn: &mut Conn, evaluation_id: i64, criterion: &str, kind: &str, body: &str, user: &SessionUser) -> AppResult<()> {
+async fn insert_comment(
+    conn: &mut Conn,
+    evaluation_id: i64,
+    criterion: &str,
+    kind: &str,
+    body: &str,
+    user: &SessionUser,
+) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO evaluation_comments (evaluation_id, criterion_code, kind, body, author_id, author_name, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -1160,14 +1349,21 @@ async fn insert_comment(conn: &mut Conn, evaluation_id: i64, criterion: &str, ki
 /// What waits for the user this year: to score and returned (where they evaluate), to review
 /// and to decide (where they review). At most 200 of each.
 pub async fn queues(pool: &Pool, user: &SessionUser, year: i32) -> AppResult<Queues> {
-    async fn by_states(pool: &Pool, scopes: &[String], year: i32, states: &[CycleState]) -> AppResult<Vec<RegistrationRow>> {
+    async fn by_states(
+        pool: &Pool,
+        scopes: &[String],
+        year: i32,
+        states: &[CycleState],
+    ) -> AppResult<Vec<RegistrationRow>> {
         if scopes.is_empty() {
             return Ok(vec![]);
         }
         let mut qb: QueryBuilder<Db> = QueryBuilder::new(REG_SELECT);
         qb.push(" WHERE ");
         push_scope_filter(&mut qb, "u.path", scopes);
-        qb.push(" AND r.year = ").push_bind(year).push(" AND r.state IN (");
+        qb.push(" AND r.year = ")
+            .push_bind(year)
+            .push(" AND r.state IN (");
         let mut sep = qb.separated(", ");
         for s in states {
             sep.push_bind(s.code());
@@ -1179,7 +1375,13 @@ pub async fn queues(pool: &Pool, user: &SessionUser, year: i32) -> AppResult<Que
     let evaluate = user.scopes(Permission::Evaluate);
     let review = user.scopes(Permission::Review);
     Ok(Queues {
-        to_score: by_states(pool, &evaluate, year, &[CycleState::Registered, CycleState::Draft]).await?,
+        to_score: by_states(
+            pool,
+            &evaluate,
+            year,
+            &[CycleState::Registered, CycleState::Draft],
+        )
+        .await?,
         returned: by_states(pool, &evaluate, year, &[CycleState::Returned]).await?,
         to_review: by_states(pool, &review, year, &[CycleState::Submitted]).await?,
         to_decide: by_states(pool, &review, year, &[CycleState::Approved]).await?,
@@ -1195,24 +1397,42 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 fn new_verify_code() -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    (0..12).map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char).collect()
+    (0..12)
+        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
 }
 
 /// Issues a decision: every listed registration must be approved, of the decision's year and
 /// title, inside the authority's unit, and (for those recognised) meet its set's rule.
-pub async fn issue_decision(pool: &Pool, user: &SessionUser, input: DecisionInput) -> AppResult<DecisionView> {
+pub async fn issue_decision(
+    pool: &Pool,
+    user: &SessionUser,
+    input: DecisionInput,
+) -> AppResult<DecisionView> {
     let number = crate::domain::text::clean(&input.number);
     let authority = crate::domain::text::clean(&input.authority);
     let signer = crate::domain::text::clean(&input.signer);
     let mut errors = Vec::new();
     if number.is_empty() {
-        errors.push(FieldError::new("number", "Vui lòng nhập số quyết định.", "Please enter the decision number."));
+        errors.push(FieldError::new(
+            "number",
+            "Vui lòng nhập số quyết định.",
+            "Please enter the decision number.",
+        ));
     }
     if authority.is_empty() {
-        errors.push(FieldError::new("authority", "Vui lòng nhập cơ quan ban hành.", "Please enter the issuing authority."));
+        errors.push(FieldError::new(
+            "authority",
+            "Vui lòng nhập cơ quan ban hành.",
+            "Please enter the issuing authority.",
+        ));
     }
     if signer.is_empty() {
-        errors.push(FieldError::new("signer", "Vui lòng nhập người ký.", "Please enter the signer."));
+        errors.push(FieldError::new(
+            "signer",
+            "Vui lòng nhập người ký.",
+            "Please enter the signer.",
+        ));
     }
     if input.recognised.is_empty() && input.not_recognised.is_empty() {
         errors.push(FieldError::new(
@@ -1280,7 +1500,11 @@ pub async fn issue_decision(pool: &Pool, user: &SessionUser, input: DecisionInpu
             ));
         }
         let state = reg.state()?;
-        let transition = if recognised { Transition::Recognise } else { Transition::NotRecognise };
+        let transition = if recognised {
+            Transition::Recognise
+        } else {
+            Transition::NotRecognise
+        };
         let Some(next) = next_state(state, transition) else {
             return Err(AppError::bad_request(
                 format!("{name}: {}", refusal(state, transition, Lang::Vi)),
@@ -1372,7 +1596,8 @@ impl DecisionRow {
             authority: self.authority,
             signer: self.signer,
             year: self.year,
-            title_kind: TitleKind::from_code(&self.title_kind).ok_or_else(|| internal("unknown title kind"))?,
+            title_kind: TitleKind::from_code(&self.title_kind)
+                .ok_or_else(|| internal("unknown title kind"))?,
             unit_id: self.unit_id,
             unit_name: self.unit_name,
             recognised_count: self.recognised_count,
@@ -1392,17 +1617,24 @@ async fn decision_view(conn: &mut Conn, id: i64) -> AppResult<DecisionView> {
 
 /// Decisions of a year whose authority lies within the caller's read scope, or above it (a
 /// commune officer sees the district's decisions that cover their commune).
-pub async fn list_decisions(pool: &Pool, user: &SessionUser, year: i32) -> AppResult<Vec<DecisionView>> {
-    let rows = sqlx::query_as::<_, DecisionRow>(&format!("{DECISION_SELECT} WHERE d.year = $1 ORDER BY d.decision_date DESC, d.id DESC"))
-        .bind(year)
-        .fetch_all(pool)
-        .await?;
+pub async fn list_decisions(
+    pool: &Pool,
+    user: &SessionUser,
+    year: i32,
+) -> AppResult<Vec<DecisionView>> {
+    let rows = sqlx::query_as::<_, DecisionRow>(&format!(
+        "{DECISION_SELECT} WHERE d.year = $1 ORDER BY d.decision_date DESC, d.id DESC"
+    ))
+    .bind(year)
+    .fetch_all(pool)
+    .await?;
     let scopes = user.scopes(Permission::ReadRegistry);
     rows.into_iter()
         .filter(|d| {
-            scopes
-                .iter()
-                .any(|s| crate::domain::org::path_is_within(&d.unit_path, s) || crate::domain::org::path_is_within(s, &d.unit_path))
+            scopes.iter().any(|s| {
+                crate::domain::org::path_is_within(&d.unit_path, s)
+                    || crate::domain::org::path_is_within(s, &d.unit_path)
+            })
         })
         .map(DecisionRow::view)
         .collect()
@@ -1432,10 +1664,11 @@ const CERT_SELECT: &str = "SELECT r.id AS registration_id, r.subject_name, u.pat
 async fn area_names(conn: &mut Conn, path: &str) -> AppResult<Vec<String>> {
     let mut names = Vec::new();
     for id in path_ids(path).into_iter().rev() {
-        if let Some(name) = sqlx::query_scalar::<_, String>("SELECT name FROM org_units WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
+        if let Some(name) =
+            sqlx::query_scalar::<_, String>("SELECT name FROM org_units WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
         {
             names.push(name);
         }
@@ -1443,37 +1676,55 @@ async fn area_names(conn: &mut Conn, path: &str) -> AppResult<Vec<String>> {
     Ok(names)
 }
 
-async fn to_certificate(conn: &mut Conn, state: &AppState, r: CertRow) -> AppResult<CertificateView> {
+async fn to_certificate(
+    conn: &mut Conn,
+    state: &AppState,
+    r: CertRow,
+) -> AppResult<CertificateView> {
     Ok(CertificateView {
         registration_id: r.registration_id,
         area: area_names(conn, &r.unit_path).await?,
         subject_name: r.subject_name,
-        title_kind: TitleKind::from_code(&r.title_kind).ok_or_else(|| internal("unknown title kind"))?,
+        title_kind: TitleKind::from_code(&r.title_kind)
+            .ok_or_else(|| internal("unknown title kind"))?,
         year: r.year,
         valid_to_year: r.valid_to_year,
         decision_number: r.number,
         decision_date: r.decision_date,
         authority: r.authority,
         signer: r.signer,
-        verify_url: format!("{}/xac-minh/{}", state.config.public_url.trim_end_matches('/'), r.verify_code),
+        verify_url: format!(
+            "{}/xac-minh/{}",
+            state.config.public_url.trim_end_matches('/'),
+            r.verify_code
+        ),
         verify_code: r.verify_code,
     })
 }
 
 /// The certificate of a recognised registration the caller may read.
-pub async fn certificate(state: &AppState, user: &SessionUser, registration_id: i64) -> AppResult<CertificateView> {
+pub async fn certificate(
+    state: &AppState,
+    user: &SessionUser,
+    registration_id: i64,
+) -> AppResult<CertificateView> {
     let mut conn = state.db.acquire().await?;
-    let row = sqlx::query_as::<_, CertRow>(&format!("{CERT_SELECT} WHERE r.id = $1 AND rc.recognised"))
-        .bind(registration_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| AppError::not_found("giấy công nhận", "Certificate"))?;
+    let row =
+        sqlx::query_as::<_, CertRow>(&format!("{CERT_SELECT} WHERE r.id = $1 AND rc.recognised"))
+            .bind(registration_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| AppError::not_found("giấy công nhận", "Certificate"))?;
     require_at(user, Permission::ReadRegistry, &row.unit_path)?;
     to_certificate(&mut conn, state, row).await
 }
 
 /// Every certificate of a decision that lies within the caller's read scope.
-pub async fn decision_certificates(state: &AppState, user: &SessionUser, decision_id: i64) -> AppResult<Vec<CertificateView>> {
+pub async fn decision_certificates(
+    state: &AppState,
+    user: &SessionUser,
+    decision_id: i64,
+) -> AppResult<Vec<CertificateView>> {
     let mut conn = state.db.acquire().await?;
     let rows = sqlx::query_as::<_, CertRow>(&format!(
         "{CERT_SELECT} WHERE rc.decision_id = $1 AND rc.recognised ORDER BY u.path, r.subject_name"
@@ -1495,7 +1746,13 @@ pub async fn decision_certificates(state: &AppState, user: &SessionUser, decisio
 
 /// The public view of a verification code: subject, commune, title, year, decision. Nothing else.
 pub async fn verify(pool: &Pool, code: &str) -> AppResult<PublicRecognition> {
-    let code: String = code.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(32).collect();
+    let code: String = code
+        .trim()
+        .to_uppercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(32)
+        .collect();
     let mut conn = pool.acquire().await?;
     let row = sqlx::query_as::<_, CertRow>(&format!("{CERT_SELECT} WHERE rc.verify_code = $1"))
         .bind(&code)
@@ -1514,10 +1771,11 @@ pub async fn verify(pool: &Pool, code: &str) -> AppResult<PublicRecognition> {
     }
     let mut commune = String::new();
     for id in path_ids(&row.unit_path).into_iter().rev() {
-        if let Some(u) = sqlx::query_as::<_, Unit>("SELECT name, level FROM org_units WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
+        if let Some(u) =
+            sqlx::query_as::<_, Unit>("SELECT name, level FROM org_units WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
         {
             if u.level == OrgLevel::Commune.code() {
                 commune = u.name;
@@ -1528,7 +1786,8 @@ pub async fn verify(pool: &Pool, code: &str) -> AppResult<PublicRecognition> {
     Ok(PublicRecognition {
         subject_name: row.subject_name,
         commune,
-        title_kind: TitleKind::from_code(&row.title_kind).ok_or_else(|| internal("unknown title kind"))?,
+        title_kind: TitleKind::from_code(&row.title_kind)
+            .ok_or_else(|| internal("unknown title kind"))?,
         year: row.year,
         valid_to_year: row.valid_to_year,
         recognised: row.recognised,
@@ -1574,8 +1833,14 @@ pub async fn add_attachment(
     }
     if bytes.len() > MAX_ATTACHMENT_BYTES {
         return Err(AppError::bad_request(
-            format!("Tệp quá lớn: tối đa {} MB.", MAX_ATTACHMENT_BYTES / 1024 / 1024),
-            format!("The file is too large: at most {} MB.", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+            format!(
+                "Tệp quá lớn: tối đa {} MB.",
+                MAX_ATTACHMENT_BYTES / 1024 / 1024
+            ),
+            format!(
+                "The file is too large: at most {} MB.",
+                MAX_ATTACHMENT_BYTES / 1024 / 1024
+            ),
         ));
     }
     let content_type = sniff_evidence_type(bytes).ok_or_else(|| {
@@ -1652,7 +1917,11 @@ pub async fn add_attachment(
 }
 
 /// An evidence file's bytes, for a caller who may read its evaluation.
-pub async fn attachment_content(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<(String, String, Vec<u8>)> {
+pub async fn attachment_content(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+) -> AppResult<(String, String, Vec<u8>)> {
     #[derive(sqlx::FromRow)]
     struct Row {
         evaluation_id: i64,
@@ -1661,11 +1930,13 @@ pub async fn attachment_content(pool: &Pool, user: &SessionUser, id: i64) -> App
         content: Vec<u8>,
     }
     let mut conn = pool.acquire().await?;
-    let row = sqlx::query_as::<_, Row>("SELECT evaluation_id, filename, content_type, content FROM attachments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| AppError::not_found("tệp minh chứng", "Evidence file"))?;
+    let row = sqlx::query_as::<_, Row>(
+        "SELECT evaluation_id, filename, content_type, content FROM attachments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::not_found("tệp minh chứng", "Evidence file"))?;
     let reg = registration_of_evaluation(&mut conn, row.evaluation_id).await?;
     require_at(user, Permission::ReadRegistry, &reg.unit_path)?;
     Ok((row.filename, row.content_type, row.content))
@@ -1674,11 +1945,12 @@ pub async fn attachment_content(pool: &Pool, user: &SessionUser, id: i64) -> App
 /// Removes an evidence file while the evaluation can still be edited.
 pub async fn delete_attachment(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<()> {
     let mut tx = db::begin_write(pool).await?;
-    let evaluation_id: i64 = sqlx::query_scalar("SELECT evaluation_id FROM attachments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| AppError::not_found("tệp minh chứng", "Evidence file"))?;
+    let evaluation_id: i64 =
+        sqlx::query_scalar("SELECT evaluation_id FROM attachments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::not_found("tệp minh chứng", "Evidence file"))?;
     let reg = registration_of_evaluation(&mut tx, evaluation_id).await?;
     require_at(user, Permission::Evaluate, &reg.unit_path)?;
     if !reg.state()?.is_editable() {
@@ -1687,7 +1959,10 @@ pub async fn delete_attachment(pool: &Pool, user: &SessionUser, id: i64) -> AppR
             "The dossier is submitted or approved: evidence cannot be removed.",
         ));
     }
-    sqlx::query("DELETE FROM attachments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM attachments WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         user,

@@ -475,7 +475,10 @@ async fn upload_attachment(
 ) -> Result<Response, AppError> {
     let user = require_user(&state, &headers, Permission::Evaluate).await?;
     while let Some(field) = multipart.next_field().await.map_err(|e| {
-        AppError::bad_request(format!("Không nhận được tệp: {}", e.body_text()), format!("The file did not arrive: {}", e.body_text()))
+        AppError::bad_request(
+            format!("Không nhận được tệp: {}", e.body_text()),
+            format!("The file did not arrive: {}", e.body_text()),
+        )
     })? {
         if field.name() != Some("file") {
             continue;
@@ -484,31 +487,57 @@ async fn upload_attachment(
         let bytes = field.bytes().await.map_err(|e| {
             AppError::bad_request(
                 format!("Tệp quá lớn hoặc tải lên bị gián đoạn ({}).", e.body_text()),
-                format!("The file is too large or the upload was interrupted ({}).", e.body_text()),
+                format!(
+                    "The file is too large or the upload was interrupted ({}).",
+                    e.body_text()
+                ),
             )
         })?;
-        let saved = cycle::add_attachment(&state.db, &user, id, &params.indicator, &filename, &bytes).await?;
+        let saved =
+            cycle::add_attachment(&state.db, &user, id, &params.indicator, &filename, &bytes)
+                .await?;
         return Ok(Json(saved).into_response());
     }
-    Err(AppError::bad_request("Chưa chọn tệp để tải lên.", "No file was sent."))
+    Err(AppError::bad_request(
+        "Chưa chọn tệp để tải lên.",
+        "No file was sent.",
+    ))
 }
 
 /// `GET /attachments/{id}`: an evidence file, for users who may read its evaluation.
-async fn download_attachment(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response, AppError> {
+async fn download_attachment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
     let (filename, content_type, bytes) = cycle::attachment_content(&state.db, &user, id).await?;
     let ascii_name: String = crate::domain::text::search_key(&filename)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&content_type)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("inline; filename=\"{ascii_name}\"")).unwrap_or(HeaderValue::from_static("inline")),
+                HeaderValue::from_str(&format!("inline; filename=\"{ascii_name}\""))
+                    .unwrap_or(HeaderValue::from_static("inline")),
             ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=3600"),
+            ),
         ],
         bytes,
     )
@@ -516,19 +545,40 @@ async fn download_attachment(State(state): State<AppState>, headers: HeaderMap, 
 }
 
 /// `GET /qr/{code}.svg`: the QR code of a certificate's public verification address.
-async fn qr_code(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, AppError> {
-    let code: String = code.trim_end_matches(".svg").chars().filter(|c| c.is_ascii_alphanumeric()).take(32).collect();
+async fn qr_code(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let code: String = code
+        .trim_end_matches(".svg")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(32)
+        .collect();
     if code.is_empty() {
         return Err(AppError::not_found("mã", "Code"));
     }
-    let url = format!("{}/xac-minh/{code}", state.config.public_url.trim_end_matches('/'));
+    let url = format!(
+        "{}/xac-minh/{code}",
+        state.config.public_url.trim_end_matches('/')
+    );
     let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(crate::server::error::internal)?;
-    let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build();
+    let svg = qr
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
         ],
         svg,
     )

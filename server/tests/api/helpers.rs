@@ -76,6 +76,7 @@ fn test_config(db_path: &Path, data_dir: &Path) -> Config {
         data_dir: data_dir.to_path_buf(),
         bootstrap_admin_password: None,
         log_json: false,
+        trust_proxy: false,
         login_max_failures: 5,
     }
 }
