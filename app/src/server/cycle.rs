@@ -1434,6 +1434,14 @@ pub async fn issue_decision(
             "Please enter the signer.",
         ));
     }
+    let today = (db::now() + chrono::Duration::hours(7)).date_naive();
+    if input.decision_date > today {
+        errors.push(FieldError::new(
+            "decision_date",
+            "Ngày quyết định không được sau ngày hôm nay.",
+            "The decision date cannot be later than today.",
+        ));
+    }
     if input.recognised.is_empty() && input.not_recognised.is_empty() {
         errors.push(FieldError::new(
             "recognised",
@@ -1576,13 +1584,12 @@ struct DecisionRow {
     title_kind: String,
     unit_id: i64,
     unit_name: String,
-    unit_path: String,
     recognised_count: i64,
     not_recognised_count: i64,
 }
 
 const DECISION_SELECT: &str = "SELECT d.id, d.number, d.decision_date, d.authority, d.signer, d.year, d.title_kind, d.unit_id,
-    u.name AS unit_name, u.path AS unit_path,
+    u.name AS unit_name,
     (SELECT COUNT(*) FROM recognitions rc WHERE rc.decision_id = d.id AND rc.recognised) AS recognised_count,
     (SELECT COUNT(*) FROM recognitions rc WHERE rc.decision_id = d.id AND NOT rc.recognised) AS not_recognised_count
     FROM decisions d JOIN org_units u ON u.id = d.unit_id";
@@ -1622,22 +1629,30 @@ pub async fn list_decisions(
     user: &SessionUser,
     year: i32,
 ) -> AppResult<Vec<DecisionView>> {
-    let rows = sqlx::query_as::<_, DecisionRow>(&format!(
-        "{DECISION_SELECT} WHERE d.year = $1 ORDER BY d.decision_date DESC, d.id DESC"
-    ))
-    .bind(year)
-    .fetch_all(pool)
-    .await?;
     let scopes = user.scopes(Permission::ReadRegistry);
-    rows.into_iter()
-        .filter(|d| {
-            scopes.iter().any(|s| {
-                crate::domain::org::path_is_within(&d.unit_path, s)
-                    || crate::domain::org::path_is_within(s, &d.unit_path)
-            })
-        })
-        .map(DecisionRow::view)
-        .collect()
+    if scopes.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut qb: QueryBuilder<Db> = QueryBuilder::new(DECISION_SELECT);
+    qb.push(" WHERE d.year = ").push_bind(year).push(" AND (");
+    for (i, scope) in scopes.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        // The authority lies inside the scope, or the scope lies inside the authority's area.
+        qb.push("(u.path >= ")
+            .push_bind(scope.clone())
+            .push(" AND u.path < ")
+            .push_bind(crate::domain::org::subtree_upper_bound(scope))
+            .push(") OR (")
+            .push_bind(scope.clone())
+            .push(" >= u.path AND ")
+            .push_bind(scope.clone())
+            .push(" < u.path || '~')");
+    }
+    qb.push(") ORDER BY d.decision_date DESC, d.id DESC");
+    let rows: Vec<DecisionRow> = qb.build_query_as().fetch_all(pool).await?;
+    rows.into_iter().map(DecisionRow::view).collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -1661,29 +1676,54 @@ const CERT_SELECT: &str = "SELECT r.id AS registration_id, r.subject_name, u.pat
     FROM recognitions rc JOIN registrations r ON r.id = rc.registration_id
     JOIN decisions d ON d.id = rc.decision_id JOIN org_units u ON u.id = r.unit_id";
 
-async fn area_names(conn: &mut Conn, path: &str) -> AppResult<Vec<String>> {
-    let mut names = Vec::new();
-    for id in path_ids(path).into_iter().rev() {
-        if let Some(name) =
-            sqlx::query_scalar::<_, String>("SELECT name FROM org_units WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
-        {
-            names.push(name);
-        }
+/// Names of every unit on the given paths, in one query.
+async fn unit_names(
+    conn: &mut Conn,
+    paths: &[&str],
+) -> AppResult<std::collections::HashMap<i64, (String, String)>> {
+    let mut ids: Vec<i64> = paths.iter().flat_map(|p| path_ids(p)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
     }
-    Ok(names)
+    #[derive(sqlx::FromRow)]
+    struct Unit {
+        id: i64,
+        name: String,
+        level: String,
+    }
+    let mut qb: QueryBuilder<Db> =
+        QueryBuilder::new("SELECT id, name, level FROM org_units WHERE id IN (");
+    let mut list = qb.separated(", ");
+    for id in &ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    let rows: Vec<Unit> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|u| (u.id, (u.name, u.level)))
+        .collect())
 }
 
-async fn to_certificate(
-    conn: &mut Conn,
+/// The names along a path, nearest unit first.
+fn area_of(path: &str, names: &std::collections::HashMap<i64, (String, String)>) -> Vec<String> {
+    path_ids(path)
+        .into_iter()
+        .rev()
+        .filter_map(|id| names.get(&id).map(|(n, _)| n.clone()))
+        .collect()
+}
+
+fn to_certificate(
     state: &AppState,
     r: CertRow,
+    names: &std::collections::HashMap<i64, (String, String)>,
 ) -> AppResult<CertificateView> {
     Ok(CertificateView {
         registration_id: r.registration_id,
-        area: area_names(conn, &r.unit_path).await?,
+        area: area_of(&r.unit_path, names),
         subject_name: r.subject_name,
         title_kind: TitleKind::from_code(&r.title_kind)
             .ok_or_else(|| internal("unknown title kind"))?,
@@ -1716,7 +1756,8 @@ pub async fn certificate(
             .await?
             .ok_or_else(|| AppError::not_found("giấy công nhận", "Certificate"))?;
     require_at(user, Permission::ReadRegistry, &row.unit_path)?;
-    to_certificate(&mut conn, state, row).await
+    let names = unit_names(&mut conn, &[row.unit_path.as_str()]).await?;
+    to_certificate(state, row, &names)
 }
 
 /// Every certificate of a decision that lies within the caller's read scope.
@@ -1732,12 +1773,16 @@ pub async fn decision_certificates(
     .bind(decision_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::new();
-    for row in rows {
-        if user.can_at(Permission::ReadRegistry, &row.unit_path) {
-            out.push(to_certificate(&mut conn, state, row).await?);
-        }
-    }
+    let rows: Vec<CertRow> = rows
+        .into_iter()
+        .filter(|r| user.can_at(Permission::ReadRegistry, &r.unit_path))
+        .collect();
+    let paths: Vec<&str> = rows.iter().map(|r| r.unit_path.as_str()).collect();
+    let names = unit_names(&mut conn, &paths).await?;
+    let out = rows
+        .into_iter()
+        .map(|r| to_certificate(state, r, &names))
+        .collect::<AppResult<Vec<_>>>()?;
     if out.is_empty() {
         return Err(AppError::not_found("giấy công nhận", "Certificate"));
     }
@@ -1754,35 +1799,27 @@ pub async fn verify(pool: &Pool, code: &str) -> AppResult<PublicRecognition> {
         .take(32)
         .collect();
     let mut conn = pool.acquire().await?;
-    let row = sqlx::query_as::<_, CertRow>(&format!("{CERT_SELECT} WHERE rc.verify_code = $1"))
-        .bind(&code)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound(Msg::new(
-                "Mã xác minh không đúng hoặc giấy công nhận không tồn tại.",
-                "The verification code is wrong or the certificate does not exist.",
-            ))
-        })?;
-    #[derive(sqlx::FromRow)]
-    struct Unit {
-        name: String,
-        level: String,
-    }
-    let mut commune = String::new();
-    for id in path_ids(&row.unit_path).into_iter().rev() {
-        if let Some(u) =
-            sqlx::query_as::<_, Unit>("SELECT name, level FROM org_units WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
-        {
-            if u.level == OrgLevel::Commune.code() {
-                commune = u.name;
-                break;
-            }
-        }
-    }
+    // Only recognitions verify: a "not recognised" outcome is nobody's business but the
+    // authority's, so a code of one answers exactly like a wrong code.
+    let row = sqlx::query_as::<_, CertRow>(&format!(
+        "{CERT_SELECT} WHERE rc.verify_code = $1 AND rc.recognised"
+    ))
+    .bind(&code)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        AppError::NotFound(Msg::new(
+            "Mã xác minh không đúng hoặc giấy công nhận không tồn tại.",
+            "The verification code is wrong or the certificate does not exist.",
+        ))
+    })?;
+    let names = unit_names(&mut conn, &[row.unit_path.as_str()]).await?;
+    let commune = path_ids(&row.unit_path)
+        .into_iter()
+        .filter_map(|id| names.get(&id))
+        .find(|(_, level)| level == OrgLevel::Commune.code())
+        .map(|(name, _)| name.clone())
+        .unwrap_or_default();
     Ok(PublicRecognition {
         subject_name: row.subject_name,
         commune,
