@@ -170,7 +170,11 @@ fn TopBar() -> impl IntoView {
         // Also after each navigation, so a tapped link does not leave the menu covering the page.
         location.pathname.track();
         if let Some(details) = menu.get() {
-            let narrow = window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 800.0);
+            let narrow = window()
+                .inner_width()
+                .ok()
+                .and_then(|w| w.as_f64())
+                .is_some_and(|w| w < 800.0);
             if narrow {
                 details.set_open(false);
             }

@@ -357,11 +357,17 @@ pub async fn publish_set(id: i64, row_version: i64) -> Result<StoredSet, AppErro
 /// Subjects of a title within an org unit (e.g. the households of a village), with whether each
 /// is already registered for `year`.
 #[server(prefix = "/api", endpoint = "cycle/candidates", input = Json)]
-pub async fn list_candidates(year: i32, title_kind: TitleKind, unit_id: i64) -> Result<Vec<Candidate>, AppError> {
+pub async fn list_candidates(
+    year: i32,
+    title_kind: TitleKind,
+    unit_id: i64,
+) -> Result<Vec<Candidate>, AppError> {
     with_status(
         async move {
             let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, Some(unit_id)).await?;
+            let scopes =
+                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, Some(unit_id))
+                    .await?;
             cycle::candidates(&state.db, &scopes, year, title_kind).await
         }
         .await,
@@ -394,11 +400,15 @@ pub async fn unregister(registration_id: i64) -> Result<(), AppError> {
 
 /// Registrations within the caller's scope.
 #[server(prefix = "/api", endpoint = "cycle/registrations", input = Json)]
-pub async fn list_registrations(query: RegistrationQuery) -> Result<Page<RegistrationRow>, AppError> {
+pub async fn list_registrations(
+    query: RegistrationQuery,
+) -> Result<Page<RegistrationRow>, AppError> {
     with_status(
         async move {
             let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            let scopes = org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
+            let scopes =
+                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                    .await?;
             cycle::list_registrations(&state.db, &scopes, &query).await
         }
         .await,

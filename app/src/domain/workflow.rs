@@ -66,7 +66,9 @@ impl CycleState {
             CycleState::Draft => lang.t("Đang chấm điểm", "Being scored"),
             CycleState::Submitted => lang.t("Chờ xét duyệt", "Awaiting review"),
             CycleState::Returned => lang.t("Bị trả lại", "Returned"),
-            CycleState::Approved => lang.t("Đã duyệt, chờ quyết định", "Approved, awaiting decision"),
+            CycleState::Approved => {
+                lang.t("Đã duyệt, chờ quyết định", "Approved, awaiting decision")
+            }
             CycleState::Recognised => lang.t("Đã công nhận", "Recognised"),
             CycleState::NotRecognised => lang.t("Không công nhận", "Not recognised"),
         }
@@ -74,7 +76,10 @@ impl CycleState {
 
     /// Whether the officer may still change answers, notes and evidence.
     pub fn is_editable(self) -> bool {
-        matches!(self, CycleState::Registered | CycleState::Draft | CycleState::Returned)
+        matches!(
+            self,
+            CycleState::Registered | CycleState::Draft | CycleState::Returned
+        )
     }
 
     /// Whether the cycle has ended for this registration.
@@ -172,7 +177,13 @@ mod tests {
     #[test]
     fn the_happy_path_reaches_recognition() {
         let mut s = CycleState::Registered;
-        for t in [Transition::Start, Transition::Save, Transition::Submit, Transition::Approve, Transition::Recognise] {
+        for t in [
+            Transition::Start,
+            Transition::Save,
+            Transition::Submit,
+            Transition::Approve,
+            Transition::Recognise,
+        ] {
             s = next_state(s, t).expect("allowed");
         }
         assert_eq!(s, CycleState::Recognised);
@@ -182,12 +193,20 @@ mod tests {
     fn a_returned_dossier_goes_back_to_review_when_resubmitted() {
         let s = next_state(CycleState::Submitted, Transition::Return).expect("return");
         assert!(s.is_editable());
-        assert_eq!(next_state(s, Transition::Submit), Some(CycleState::Submitted));
+        assert_eq!(
+            next_state(s, Transition::Submit),
+            Some(CycleState::Submitted)
+        );
     }
 
     #[test]
     fn approved_and_final_states_are_locked() {
-        for s in [CycleState::Submitted, CycleState::Approved, CycleState::Recognised, CycleState::NotRecognised] {
+        for s in [
+            CycleState::Submitted,
+            CycleState::Approved,
+            CycleState::Recognised,
+            CycleState::NotRecognised,
+        ] {
             assert!(!s.is_editable(), "{s:?}");
             assert_eq!(next_state(s, Transition::Save), None);
         }

@@ -2,12 +2,14 @@
 //! set into a new version, publishing, and the scoring self-check that compares the browser's
 //! (WebAssembly) results with the server's (native) results on the same fixtures.
 
-use crate::api::cycle::{copy_set, get_set, list_sets, publish_set, save_set, scoring_fixture_digest, StoredSet};
+use crate::api::cycle::{
+    copy_set, get_set, list_sets, publish_set, save_set, scoring_fixture_digest, StoredSet,
+};
 use crate::components::{use_lang, ErrorAlert, Guard};
 use crate::domain::auth::Permission;
 use crate::domain::criteria::{
-    validate_set, CriteriaSet, Criterion, GradeBand, Indicator, IndicatorKind, ResultRule, SetStatus,
-    Verification,
+    validate_set, CriteriaSet, Criterion, GradeBand, Indicator, IndicatorKind, ResultRule,
+    SetStatus, Verification,
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -17,7 +19,11 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// The badge for a verification, with its source or note as a tooltip and for screen readers.
 fn verification_badge(v: &Verification, lang: Lang) -> impl IntoView {
-    let class = if v.is_verified() { "badge badge-info" } else { "unverified" };
+    let class = if v.is_verified() {
+        "badge badge-info"
+    } else {
+        "unverified"
+    };
     view! { <span class=class title=v.detail().to_string()>{v.label(lang)}</span> }
 }
 
@@ -94,7 +100,13 @@ pub fn CriteriaListPage() -> impl IntoView {
 pub fn CriteriaSetPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
     let stored = Resource::new(move || id.get(), get_set);
     view! {
         <Title text=lang.t("Bộ tiêu chí", "Criteria set") />
@@ -120,18 +132,40 @@ pub fn CriteriaSetPage() -> impl IntoView {
 
 fn rule_summary(rule: &ResultRule, lang: Lang) -> String {
     match rule {
-        ResultRule::PassMark { pass_mark, .. } => format!("{} {pass_mark}", lang.t("Đạt khi tổng điểm từ", "Recognised from a total of")),
-        ResultRule::GradeBands { bands, recognised_from, .. } => {
+        ResultRule::PassMark { pass_mark, .. } => format!(
+            "{} {pass_mark}",
+            lang.t("Đạt khi tổng điểm từ", "Recognised from a total of")
+        ),
+        ResultRule::GradeBands {
+            bands,
+            recognised_from,
+            ..
+        } => {
             let bands = bands
                 .iter()
                 .map(|b| format!("{} ≥ {}", b.grade.label(lang), b.min_total))
                 .collect::<Vec<_>>()
                 .join("; ");
-            format!("{bands}; {} {}", lang.t("công nhận từ loại", "recognised from"), recognised_from.label(lang))
+            format!(
+                "{bands}; {} {}",
+                lang.t("công nhận từ loại", "recognised from"),
+                recognised_from.label(lang)
+            )
         }
         ResultRule::Levels { level_names, .. } => {
-            let names = level_names.iter().enumerate().map(|(i, m)| format!("{} {}: {}", lang.t("mức", "level"), i + 1, m.get(lang))).collect::<Vec<_>>().join("; ");
-            format!("{} {names}", lang.t("Xếp theo mức độ (đạt mọi chỉ tiêu của mức).", "By level (every indicator of the level met)."))
+            let names = level_names
+                .iter()
+                .enumerate()
+                .map(|(i, m)| format!("{} {}: {}", lang.t("mức", "level"), i + 1, m.get(lang)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            format!(
+                "{} {names}",
+                lang.t(
+                    "Xếp theo mức độ (đạt mọi chỉ tiêu của mức).",
+                    "By level (every indicator of the level met)."
+                )
+            )
         }
     }
 }
@@ -289,7 +323,9 @@ fn SetEditor(stored: StoredSet) -> impl IntoView {
             dirty.set(true);
         }
     });
-    let save = Action::new(move |set: &CriteriaSet| save_set(id, row_version.get_untracked(), set.clone()));
+    let save = Action::new(move |set: &CriteriaSet| {
+        save_set(id, row_version.get_untracked(), set.clone())
+    });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(s)) => {
             row_version.set(s.row_version);
@@ -456,13 +492,19 @@ fn SetEditor(stored: StoredSet) -> impl IntoView {
         }
     };
 
-    let add_criterion = move |_| reshape(Box::new(|d: &mut CriteriaSet| {
-        let n = d.criteria.len() + 1;
-        d.criteria.push(Criterion {
-            code: format!("TC{n}"), name: String::new(), name_en: String::new(), indicators: vec![],
-            min_points: None, verification: Verification::unverified("Chưa nhập nguồn"),
-        });
-    }));
+    let add_criterion = move |_| {
+        reshape(Box::new(|d: &mut CriteriaSet| {
+            let n = d.criteria.len() + 1;
+            d.criteria.push(Criterion {
+                code: format!("TC{n}"),
+                name: String::new(),
+                name_en: String::new(),
+                indicators: vec![],
+                min_points: None,
+                verification: Verification::unverified("Chưa nhập nguồn"),
+            });
+        }))
+    };
     view! {
         <h1 class="page-title">{move || format!("{} — {} {} ({})", draft.with(|d| d.name.clone()), lang.t("phiên bản", "version"), draft.with(|d| d.version), lang.t("bản nháp", "draft"))}</h1>
         <div class="score-layout">
