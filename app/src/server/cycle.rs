@@ -1493,6 +1493,8 @@ pub async fn issue_decision(
         .chain(input.not_recognised.iter().map(|id| (*id, false)));
     for (registration_id, recognised) in items {
         let reg = load_registration(&mut tx, registration_id).await?;
+        // Scope first: a dossier the caller may not review is refused without naming it.
+        require_at(user, Permission::Review, &reg.unit_path)?;
         let name = reg.subject_name.clone();
         if !crate::domain::org::path_is_within(&reg.unit_path, &unit_path) {
             return Err(AppError::bad_request(
@@ -1500,7 +1502,6 @@ pub async fn issue_decision(
                 format!("{name} is outside the issuing authority's area."),
             ));
         }
-        require_at(user, Permission::Review, &reg.unit_path)?;
         if reg.year != input.year || reg.kind()? != input.title_kind {
             return Err(AppError::bad_request(
                 format!("{name} thuộc năm hoặc danh hiệu khác với quyết định."),

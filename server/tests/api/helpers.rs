@@ -346,15 +346,27 @@ impl Client {
 
     /// `POST /import/upload?kind=<kind>` with the file as multipart field `file`.
     pub async fn upload(&self, kind: &str, filename: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        self.post_file(&format!("/import/upload?kind={kind}"), filename, bytes)
+            .await
+    }
+
+    /// `POST <path>` (path and query) with the file as multipart field `file`; returns the
+    /// status and the JSON answer.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
         let form = reqwest::multipart::Form::new().part("file", part);
         let res = self
             .http
-            .post(format!("{}/import/upload?kind={kind}", self.base))
+            .post(format!("{}{path}", self.base))
             .multipart(form)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("upload {filename}: {e}"));
+            .unwrap_or_else(|e| panic!("upload {filename} to {path}: {e}"));
         read_json(res).await
     }
 

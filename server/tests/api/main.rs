@@ -10,6 +10,7 @@
 mod audit;
 mod auth;
 mod basics;
+mod cycle;
 mod export;
 mod helpers;
 mod households;
