@@ -10,6 +10,7 @@ use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
+use leptos_router::SsrMode;
 
 /// The language of the current request (server) or page (browser).
 fn detect_lang() -> Lang {
@@ -96,32 +97,35 @@ pub fn App() -> impl IntoView {
                     {lang.t("Bỏ qua, đến nội dung chính", "Skip to main content")}
                 </a>
                 <TopBar />
+                // Every page is rendered whole before it is sent (`SsrMode::Async`): the HTML
+                // is complete without JavaScript (slow or old phones still see the page), and
+                // the data of nested suspense boundaries reaches the browser before hydration.
                 <main class="content" id="noi-dung" tabindex="-1">
                     <Routes fallback=|| view! { <pages::NotFound /> }>
-                        <Route path=path!("/") view=pages::home::HomePage />
-                        <Route path=path!("/dang-nhap") view=pages::login::LoginPage />
-                        <Route path=path!("/doi-mat-khau") view=pages::login::ChangePasswordPage />
-                        <Route path=path!("/don-vi") view=pages::org_units::OrgUnitsPage />
-                        <Route path=path!("/don-vi/nhap") view=pages::imports::OrgUnitImportPage />
-                        <Route path=path!("/ho-gia-dinh") view=pages::households::HouseholdListPage />
-                        <Route path=path!("/ho-gia-dinh/nhap") view=pages::imports::HouseholdImportPage />
-                        <Route path=path!("/ho-gia-dinh/:id") view=pages::households::HouseholdFormPage />
-                        <Route path=path!("/dong-ho") view=pages::clans::ClanListPage />
-                        <Route path=path!("/dong-ho/:id") view=pages::clans::ClanFormPage />
-                        <Route path=path!("/co-quan-don-vi") view=pages::organisations::OrganisationListPage />
-                        <Route path=path!("/co-quan-don-vi/:id") view=pages::organisations::OrganisationFormPage />
-                        <Route path=path!("/nguoi-dung") view=pages::users::UsersPage />
-                        <Route path=path!("/nhat-ky") view=pages::audit::AuditPage />
-                        <Route path=path!("/dang-ky") view=pages::cycle::RegistrationPage />
-                        <Route path=path!("/viec-can-lam") view=pages::cycle::QueuePage />
-                        <Route path=path!("/danh-gia/:id") view=pages::evaluation::EvaluationPage />
-                        <Route path=path!("/tieu-chi") view=pages::criteria::CriteriaListPage />
-                        <Route path=path!("/tieu-chi/:id") view=pages::criteria::CriteriaSetPage />
-                        <Route path=path!("/kiem-tra-cham-diem") view=pages::criteria::ScoringSelfCheckPage />
-                        <Route path=path!("/quyet-dinh") view=pages::decisions::DecisionsPage />
-                        <Route path=path!("/quyet-dinh/:id/chung-nhan") view=pages::certificates::DecisionCertificatesPage />
-                        <Route path=path!("/chung-nhan/:id") view=pages::certificates::CertificatePage />
-                        <Route path=path!("/xac-minh/:code") view=pages::certificates::VerifyPage />
+                        <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/dang-nhap") view=pages::login::LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/doi-mat-khau") view=pages::login::ChangePasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/don-vi") view=pages::org_units::OrgUnitsPage ssr=SsrMode::Async />
+                        <Route path=path!("/don-vi/nhap") view=pages::imports::OrgUnitImportPage ssr=SsrMode::Async />
+                        <Route path=path!("/ho-gia-dinh") view=pages::households::HouseholdListPage ssr=SsrMode::Async />
+                        <Route path=path!("/ho-gia-dinh/nhap") view=pages::imports::HouseholdImportPage ssr=SsrMode::Async />
+                        <Route path=path!("/ho-gia-dinh/:id") view=pages::households::HouseholdFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/dong-ho") view=pages::clans::ClanListPage ssr=SsrMode::Async />
+                        <Route path=path!("/dong-ho/:id") view=pages::clans::ClanFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/co-quan-don-vi") view=pages::organisations::OrganisationListPage ssr=SsrMode::Async />
+                        <Route path=path!("/co-quan-don-vi/:id") view=pages::organisations::OrganisationFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/nguoi-dung") view=pages::users::UsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/nhat-ky") view=pages::audit::AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/dang-ky") view=pages::cycle::RegistrationPage ssr=SsrMode::Async />
+                        <Route path=path!("/viec-can-lam") view=pages::cycle::QueuePage ssr=SsrMode::Async />
+                        <Route path=path!("/danh-gia/:id") view=pages::evaluation::EvaluationPage ssr=SsrMode::Async />
+                        <Route path=path!("/tieu-chi") view=pages::criteria::CriteriaListPage ssr=SsrMode::Async />
+                        <Route path=path!("/tieu-chi/:id") view=pages::criteria::CriteriaSetPage ssr=SsrMode::Async />
+                        <Route path=path!("/kiem-tra-cham-diem") view=pages::criteria::ScoringSelfCheckPage ssr=SsrMode::Async />
+                        <Route path=path!("/quyet-dinh") view=pages::decisions::DecisionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/quyet-dinh/:id/chung-nhan") view=pages::certificates::DecisionCertificatesPage ssr=SsrMode::Async />
+                        <Route path=path!("/chung-nhan/:id") view=pages::certificates::CertificatePage ssr=SsrMode::Async />
+                        <Route path=path!("/xac-minh/:code") view=pages::certificates::VerifyPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <footer class="footer">

@@ -403,3 +403,14 @@ pub fn ListToolbar(
         </leptos_router::components::Form>
     }
 }
+
+/// Returns `value` after yielding once to the runtime on the server. A resource whose future
+/// finishes without ever waiting is not sent to the browser with the page (Leptos 0.8 lists it
+/// as pending and never resolves it), so the browser would wait forever and hydration would
+/// fail. Resources that can answer at once (a "new record" form, an empty search) go through
+/// this.
+pub async fn settled<T>(value: T) -> T {
+    #[cfg(feature = "ssr")]
+    tokio::task::yield_now().await;
+    value
+}

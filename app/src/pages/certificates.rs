@@ -208,7 +208,13 @@ pub fn CertificatePage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => get_certificate(id).await,
-                None => Err(AppError::not_found("giấy công nhận", "Certificate")),
+                None => {
+                    crate::components::settled(Err(AppError::not_found(
+                        "giấy công nhận",
+                        "Certificate",
+                    )))
+                    .await
+                }
             }
         },
     );
@@ -252,7 +258,10 @@ pub fn DecisionCertificatesPage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => decision_certificates(id).await,
-                None => Err(AppError::not_found("quyết định", "Decision")),
+                None => {
+                    crate::components::settled(Err(AppError::not_found("quyết định", "Decision")))
+                        .await
+                }
             }
         },
     );

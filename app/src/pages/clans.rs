@@ -100,7 +100,7 @@ pub fn ClanFormPage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => get_clan(id).await.map(Some),
-                None => Ok(None),
+                None => crate::components::settled(Ok(None)).await,
             }
         },
     );
@@ -199,7 +199,7 @@ fn ClanForm(clan: Option<Clan>, can_write: bool) -> impl IntoView {
         move || (commune_id.get(), search.get()),
         |(commune, q)| async move {
             if commune <= 0 || q.trim().chars().count() < 2 {
-                return Ok(vec![]);
+                return crate::components::settled(Ok(vec![])).await;
             }
             list_households(ListQuery {
                 unit_id: Some(commune),

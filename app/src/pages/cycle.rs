@@ -220,7 +220,7 @@ pub fn RegistrationPage() -> impl IntoView {
             if f.unit > 0 {
                 list_candidates(f.year, f.kind, f.unit).await.map(Some)
             } else {
-                Ok(None)
+                crate::components::settled(Ok(None)).await
             }
         },
     );

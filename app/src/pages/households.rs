@@ -241,7 +241,7 @@ pub fn HouseholdFormPage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => get_household(id).await.map(Some),
-                None => Ok(None),
+                None => crate::components::settled(Ok(None)).await,
             }
         },
     );

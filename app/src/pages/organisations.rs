@@ -95,7 +95,7 @@ pub fn OrganisationFormPage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => get_organisation(id).await.map(Some),
-                None => Ok(None),
+                None => crate::components::settled(Ok(None)).await,
             }
         },
     );
