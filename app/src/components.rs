@@ -160,10 +160,10 @@ pub fn Pager(
             {items}
             <span class="pager-info">
                 {format!(
-                    "{} {} · {}",
+                    "{} {} · {} {page}/{page_count}",
                     crate::i18n::format_int(lang, total),
                     lang.t("bản ghi", "records"),
-                    format!("{} {page}/{page_count}", lang.t("trang", "page")),
+                    lang.t("trang", "page"),
                 )}
             </span>
         </nav>

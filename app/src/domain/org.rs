@@ -65,12 +65,12 @@ impl OrgLevel {
     /// Whether a unit of level `child` may sit directly under a unit of this level. The district
     /// tier is optional: after the 2025 reform communes hang directly under the province.
     pub fn may_contain(self, child: OrgLevel) -> bool {
-        match (self, child) {
-            (OrgLevel::Province, OrgLevel::District | OrgLevel::Commune) => true,
-            (OrgLevel::District, OrgLevel::Commune) => true,
-            (OrgLevel::Commune, OrgLevel::Village) => true,
-            _ => false,
-        }
+        matches!(
+            (self, child),
+            (OrgLevel::Province, OrgLevel::District | OrgLevel::Commune)
+                | (OrgLevel::District, OrgLevel::Commune)
+                | (OrgLevel::Commune, OrgLevel::Village)
+        )
     }
 }
 

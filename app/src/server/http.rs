@@ -95,6 +95,17 @@ async fn upload(
         crate::api::imports::import_permission(kind),
     )
     .await?;
+    let (filename, bytes) = read_file_field(&mut multipart, "tep-nhap").await?;
+    let uploaded = imports::store_upload(&state.db, &user, kind, &filename, bytes).await?;
+    Ok(Json(uploaded).into_response())
+}
+
+/// Reads the multipart field `file`: its file name (or `default_name`) and its bytes. Errors
+/// (an interrupted upload, a body over the size limit, no file at all) are user-facing.
+async fn read_file_field(
+    multipart: &mut Multipart,
+    default_name: &str,
+) -> Result<(String, Vec<u8>), AppError> {
     while let Some(field) = multipart.next_field().await.map_err(|e| {
         AppError::bad_request(
             format!("Không nhận được tệp: {}", e.body_text()),
@@ -104,7 +115,7 @@ async fn upload(
         if field.name() != Some("file") {
             continue;
         }
-        let filename = field.file_name().unwrap_or("tep-nhap").to_string();
+        let filename = field.file_name().unwrap_or(default_name).to_string();
         let bytes = field.bytes().await.map_err(|e| {
             AppError::bad_request(
                 format!("Tệp quá lớn hoặc tải lên bị gián đoạn ({}).", e.body_text()),
@@ -114,9 +125,7 @@ async fn upload(
                 ),
             )
         })?;
-        let uploaded =
-            imports::store_upload(&state.db, &user, kind, &filename, bytes.to_vec()).await?;
-        return Ok(Json(uploaded).into_response());
+        return Ok((filename, bytes.to_vec()));
     }
     Err(AppError::bad_request(
         "Chưa chọn tệp để tải lên.",
@@ -474,34 +483,10 @@ async fn upload_attachment(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let user = require_user(&state, &headers, Permission::Evaluate).await?;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        AppError::bad_request(
-            format!("Không nhận được tệp: {}", e.body_text()),
-            format!("The file did not arrive: {}", e.body_text()),
-        )
-    })? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let filename = field.file_name().unwrap_or("minh-chung").to_string();
-        let bytes = field.bytes().await.map_err(|e| {
-            AppError::bad_request(
-                format!("Tệp quá lớn hoặc tải lên bị gián đoạn ({}).", e.body_text()),
-                format!(
-                    "The file is too large or the upload was interrupted ({}).",
-                    e.body_text()
-                ),
-            )
-        })?;
-        let saved =
-            cycle::add_attachment(&state.db, &user, id, &params.indicator, &filename, &bytes)
-                .await?;
-        return Ok(Json(saved).into_response());
-    }
-    Err(AppError::bad_request(
-        "Chưa chọn tệp để tải lên.",
-        "No file was sent.",
-    ))
+    let (filename, bytes) = read_file_field(&mut multipart, "minh-chung").await?;
+    let saved =
+        cycle::add_attachment(&state.db, &user, id, &params.indicator, &filename, &bytes).await?;
+    Ok(Json(saved).into_response())
 }
 
 /// `GET /attachments/{id}`: an evidence file, for users who may read its evaluation.

@@ -486,7 +486,7 @@ async fn validate_households(
             }
             seen_codes.insert(code_key, row_no);
         }
-        if !existing_keys.contains_key(&village.id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = existing_keys.entry(village.id) {
             #[derive(sqlx::FromRow)]
             struct Existing {
                 id: i64,
@@ -506,7 +506,7 @@ async fn validate_households(
                     map.insert(format!("code:{}", r.code.to_lowercase()), r.id);
                 }
             }
-            existing_keys.insert(village.id, map);
+            slot.insert(map);
         }
         let existing = &existing_keys[&village.id];
         if let Some(id) = existing.get(&key) {
