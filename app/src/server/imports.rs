@@ -199,9 +199,26 @@ fn read_csv(bytes: &[u8]) -> AppResult<Table> {
                 format!("Row {} of the CSV file could not be read: {e}", i + 1),
             )
         })?;
+        // The line number as the officer sees it in a text editor or Excel: the reader skips
+        // blank lines, so the record's own position is the truth, not the count of records.
+        // (The position is where the reader resumed, before any blank lines it skipped.)
+        let line = record
+            .position()
+            .and_then(|p| {
+                let at = p.byte() as usize;
+                let before = text.get(..at)?.matches('\n').count();
+                let blank = text
+                    .get(at..)?
+                    .chars()
+                    .take_while(|c| matches!(c, '\n' | '\r'))
+                    .filter(|c| *c == '\n')
+                    .count();
+                Some(before + blank + 1)
+            })
+            .unwrap_or(i + 1);
         let cells: Vec<String> = record.iter().map(clean).collect();
         if cells.iter().any(|c| !c.is_empty()) {
-            rows.push((i + 1, cells));
+            rows.push((line, cells));
         }
     }
     Ok(Table {
