@@ -21,6 +21,7 @@ pub fn HomePage() -> impl IntoView {
                     Ok(Some(me)) => {
                         let can_read = me.can(Permission::ReadRegistry);
                         let can_write = me.can(Permission::WriteRegistry);
+                        let in_cycle = me.can(Permission::Evaluate) || me.can(Permission::Review);
                         view! {
                             <h1 class="page-title">
                                 {format!("{} {}", lang.t("Xin chào,", "Hello,"), me.full_name)}
@@ -38,6 +39,12 @@ pub fn HomePage() -> impl IntoView {
                                     <a href="/doi-mat-khau">
                                         {lang.t("Hãy đổi mật khẩu trước khi làm việc.", "Please change your password first.")}
                                     </a>
+                                </div>
+                            </Show>
+                            <Show when=move || in_cycle>
+                                <div class="toolbar mb">
+                                    <a class="btn btn-primary" href="/viec-can-lam">{lang.t("Việc cần làm", "To do")}</a>
+                                    <a class="btn btn-secondary" href="/dang-ky">{lang.t("Đăng ký danh hiệu", "Register for titles")}</a>
                                 </div>
                             </Show>
                             <Show when=move || can_read>
