@@ -5,12 +5,15 @@ use crate::api::org_units::{unit_options, UnitOption, UnitOptionsQuery};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::ListQuery;
 use crate::domain::org::OrgLevel;
+use crate::domain::registry::RegistryRecord;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 use leptos_router::params::ParamsMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 /// The signed-in user, loaded once per page load and shared through context.
@@ -413,4 +416,98 @@ pub async fn settled<T>(value: T) -> T {
     #[cfg(feature = "ssr")]
     tokio::task::yield_now().await;
     value
+}
+
+/// A server call's future as the registry forms hold it (boxed so create and update, two
+/// different server functions, fit one action).
+type RecordCall<T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send>>;
+
+/// The save action of a registry edit form: `create` when the form has no record yet, otherwise
+/// `update(id, version, input)` with the version the form last saw, so a save over someone
+/// else's newer change gets a conflict instead of overwriting it.
+pub fn record_save_action<I, T, Fc, Fu>(
+    id: Option<i64>,
+    version: RwSignal<i64>,
+    create: impl Fn(I) -> Fc + Send + Sync + 'static,
+    update: impl Fn(i64, i64, I) -> Fu + Send + Sync + 'static,
+) -> Action<I, Result<T, AppError>>
+where
+    I: Clone + Send + Sync + 'static,
+    T: RegistryRecord,
+    Fc: Future<Output = Result<T, AppError>> + Send + 'static,
+    Fu: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    Action::new(move |input: &I| -> RecordCall<T> {
+        let input = input.clone();
+        match id {
+            Some(id) => Box::pin(update(id, version.get_untracked(), input)),
+            None => Box::pin(create(input)),
+        }
+    })
+}
+
+/// The deactivate / reactivate switch of a registry edit form. On success the form takes the
+/// record's new version and state; `outcome` hears whether the switch worked.
+pub fn active_switch_action<T, F>(
+    id: Option<i64>,
+    version: RwSignal<i64>,
+    active: RwSignal<bool>,
+    set_active: impl Fn(i64, i64, bool) -> F + Send + Sync + 'static,
+    outcome: impl Fn(Result<(), AppError>) + 'static,
+) -> Action<bool, Result<T, AppError>>
+where
+    T: RegistryRecord,
+    F: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let switch =
+        Action::new(move |to: &bool| set_active(id.unwrap_or(0), version.get_untracked(), *to));
+    Effect::new(move |_| match switch.value().get() {
+        Some(Ok(record)) => {
+            version.set(record.version());
+            active.set(record.is_active());
+            outcome(Ok(()));
+        }
+        Some(Err(e)) => outcome(Err(e)),
+        None => {}
+    });
+    switch
+}
+
+/// The buttons under a registry edit form: save (disabled while a save is on its way) and, for
+/// a record that already exists, deactivate or reactivate it.
+#[component]
+pub fn RecordFormActions<T>(
+    save_pending: Signal<bool>,
+    exists: bool,
+    active: RwSignal<bool>,
+    switch: Action<bool, Result<T, AppError>>,
+) -> impl IntoView
+where
+    T: RegistryRecord,
+{
+    let lang = use_lang();
+    view! {
+        <div class="form-actions">
+            <button class="btn btn-primary" type="submit" disabled=move || save_pending.get()>
+                {move || if save_pending.get() { lang.t("Đang lưu…", "Saving…") } else { lang.t("Lưu", "Save") }}
+            </button>
+            <Show when=move || exists>
+                {move || if active.get() {
+                    view! {
+                        <button class="btn btn-danger" type="button" on:click=move |_| { switch.dispatch(false); }>
+                            {lang.t("Ngừng hoạt động", "Deactivate")}
+                        </button>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <button class="btn btn-secondary" type="button" on:click=move |_| { switch.dispatch(true); }>
+                            {lang.t("Hoạt động trở lại", "Reactivate")}
+                        </button>
+                    }
+                        .into_any()
+                }}
+            </Show>
+        </div>
+    }
 }

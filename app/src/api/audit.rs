@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::{
     domain::auth::Permission,
-    server::{audit, auth::caller_with, auth::require_at, error::with_status, org_units},
+    server::{audit, auth::as_caller_with, auth::require_at, org_units},
 };
 
 /// One recorded change.
@@ -59,21 +59,18 @@ impl Default for AuditQuery {
 /// Lists audit entries within the caller's scope, newest first.
 #[server(prefix = "/api", endpoint = "audit/list", input = Json)]
 pub async fn list_audit(query: AuditQuery) -> Result<Page<AuditEntry>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadAudit).await?;
-            let unit_path = match query.unit_id {
-                Some(id) => {
-                    let unit = org_units::get(&state.db, id)
-                        .await?
-                        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
-                    require_at(&user, Permission::ReadAudit, &unit.path)?;
-                    Some(unit.path)
-                }
-                None => None,
-            };
-            audit::list(&state.db, &user, unit_path.as_deref(), &query).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadAudit, |state, user| async move {
+        let unit_path = match query.unit_id {
+            Some(id) => {
+                let unit = org_units::get(&state.db, id)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+                require_at(&user, Permission::ReadAudit, &unit.path)?;
+                Some(unit.path)
+            }
+            None => None,
+        };
+        audit::list(&state.db, &user, unit_path.as_deref(), &query).await
+    })
+    .await
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::{
     domain::auth::Permission,
-    server::{auth::caller_with, error::with_status, org_units, registry},
+    server::{auth::as_caller_with, org_units, registry},
 };
 
 /// A row of the clan list.
@@ -29,67 +29,52 @@ pub struct ClanRow {
 /// One page of clans within the caller's scope.
 #[server(prefix = "/api", endpoint = "clans/list", input = Json)]
 pub async fn list_clans(query: ListQuery) -> Result<Page<ClanRow>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            let query = query.clamped();
-            let scopes =
-                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
-                    .await?;
-            registry::list_clans(&state.db, &scopes, &query).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        let query = query.clamped();
+        let scopes =
+            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                .await?;
+        registry::list_clans(&state.db, &scopes, &query).await
+    })
+    .await
 }
 
 /// One clan with its member households.
 #[server(prefix = "/api", endpoint = "clans/get", input = Json)]
 pub async fn get_clan(id: i64) -> Result<Clan, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            Ok(
-                registry::find_clan(&state.db, &user, id, Permission::ReadRegistry)
-                    .await?
-                    .0,
-            )
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        Ok(
+            registry::find_clan(&state.db, &user, id, Permission::ReadRegistry)
+                .await?
+                .0,
+        )
+    })
+    .await
 }
 
 /// Creates a clan.
 #[server(prefix = "/api", endpoint = "clans/create", input = Json)]
 pub async fn create_clan(input: ClanInput) -> Result<Clan, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            registry::create_clan(&state.db, &user, input).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        registry::create_clan(&state.db, &user, input).await
+    })
+    .await
 }
 
 /// Updates a clan.
 #[server(prefix = "/api", endpoint = "clans/update", input = Json)]
 pub async fn update_clan(id: i64, version: i64, input: ClanInput) -> Result<Clan, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            registry::update_clan(&state.db, &user, id, version, input).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        registry::update_clan(&state.db, &user, id, version, input).await
+    })
+    .await
 }
 
 /// Deactivates or reactivates a clan.
 #[server(prefix = "/api", endpoint = "clans/set-active", input = Json)]
 pub async fn set_clan_active(id: i64, version: i64, active: bool) -> Result<Clan, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            registry::set_clan_active(&state.db, &user, id, version, active).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        registry::set_clan_active(&state.db, &user, id, version, active).await
+    })
+    .await
 }

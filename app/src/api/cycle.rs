@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::auth::Permission,
-    server::{auth::caller, auth::caller_with, cycle, error::with_status, org_units},
+    server::{auth::as_caller, auth::as_caller_with, cycle, error::with_status, org_units},
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -294,61 +294,40 @@ pub struct PublicRecognition {
 /// All criteria sets, newest versions first.
 #[server(prefix = "/api", endpoint = "sets/list", input = Json)]
 pub async fn list_sets() -> Result<Vec<SetSummary>, AppError> {
-    with_status(
-        async move {
-            let (state, _) = caller().await?;
-            cycle::list_sets(&state.db).await
-        }
-        .await,
-    )
+    as_caller(|state, __| async move { cycle::list_sets(&state.db).await }).await
 }
 
 /// One criteria set.
 #[server(prefix = "/api", endpoint = "sets/get", input = Json)]
 pub async fn get_set(id: i64) -> Result<StoredSet, AppError> {
-    with_status(
-        async move {
-            let (state, _) = caller().await?;
-            cycle::find_set(&state.db, id).await
-        }
-        .await,
-    )
+    as_caller(|state, __| async move { cycle::find_set(&state.db, id).await }).await
 }
 
 /// Copies a set into a new draft version.
 #[server(prefix = "/api", endpoint = "sets/copy", input = Json)]
 pub async fn copy_set(id: i64) -> Result<StoredSet, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ManageCriteria).await?;
-            cycle::copy_set(&state.db, &user, id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ManageCriteria, |state, user| async move {
+        cycle::copy_set(&state.db, &user, id).await
+    })
+    .await
 }
 
 /// Saves a draft set (it may still have problems; publishing needs none).
 #[server(prefix = "/api", endpoint = "sets/save", input = Json)]
 pub async fn save_set(id: i64, row_version: i64, set: CriteriaSet) -> Result<StoredSet, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ManageCriteria).await?;
-            cycle::save_draft_set(&state.db, &user, id, row_version, set).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ManageCriteria, |state, user| async move {
+        cycle::save_draft_set(&state.db, &user, id, row_version, set).await
+    })
+    .await
 }
 
 /// Publishes a draft set after validating it. Published sets never change again.
 #[server(prefix = "/api", endpoint = "sets/publish", input = Json)]
 pub async fn publish_set(id: i64, row_version: i64) -> Result<StoredSet, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ManageCriteria).await?;
-            cycle::publish_set(&state.db, &user, id, row_version).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ManageCriteria, |state, user| async move {
+        cycle::publish_set(&state.db, &user, id, row_version).await
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,40 +341,31 @@ pub async fn list_candidates(
     title_kind: TitleKind,
     unit_id: i64,
 ) -> Result<Vec<Candidate>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            let scopes =
-                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, Some(unit_id))
-                    .await?;
-            cycle::candidates(&state.db, &scopes, year, title_kind).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        let scopes =
+            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, Some(unit_id))
+                .await?;
+        cycle::candidates(&state.db, &scopes, year, title_kind).await
+    })
+    .await
 }
 
 /// Registers many subjects for a title and year at once.
 #[server(prefix = "/api", endpoint = "cycle/register", input = Json)]
 pub async fn register(input: RegisterInput) -> Result<RegisterOutcome, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::Evaluate).await?;
-            cycle::register(&state.db, &user, input).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::Evaluate, |state, user| async move {
+        cycle::register(&state.db, &user, input).await
+    })
+    .await
 }
 
 /// Cancels a registration that has not been scored yet.
 #[server(prefix = "/api", endpoint = "cycle/unregister", input = Json)]
 pub async fn unregister(registration_id: i64) -> Result<(), AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::Evaluate).await?;
-            cycle::unregister(&state.db, &user, registration_id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::Evaluate, |state, user| async move {
+        cycle::unregister(&state.db, &user, registration_id).await
+    })
+    .await
 }
 
 /// Registrations within the caller's scope.
@@ -403,16 +373,13 @@ pub async fn unregister(registration_id: i64) -> Result<(), AppError> {
 pub async fn list_registrations(
     query: RegistrationQuery,
 ) -> Result<Page<RegistrationRow>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            let scopes =
-                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
-                    .await?;
-            cycle::list_registrations(&state.db, &scopes, &query).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        let scopes =
+            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                .await?;
+        cycle::list_registrations(&state.db, &scopes, &query).await
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,61 +388,40 @@ pub async fn list_registrations(
 /// Opens (creating if needed) the evaluation of a registration; returns its id.
 #[server(prefix = "/api", endpoint = "cycle/start", input = Json)]
 pub async fn start_evaluation(registration_id: i64) -> Result<i64, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::Evaluate).await?;
-            cycle::start_evaluation(&state.db, &user, registration_id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::Evaluate, |state, user| async move {
+        cycle::start_evaluation(&state.db, &user, registration_id).await
+    })
+    .await
 }
 
 /// The evaluation form's data.
 #[server(prefix = "/api", endpoint = "cycle/evaluation", input = Json)]
 pub async fn get_evaluation(id: i64) -> Result<EvaluationView, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            cycle::evaluation_view(&state.db, &user, id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        cycle::evaluation_view(&state.db, &user, id).await
+    })
+    .await
 }
 
 /// Saves answers and evidence notes. The server scores again and ignores `client_total`.
 #[server(prefix = "/api", endpoint = "cycle/save", input = Json)]
 pub async fn save_evaluation(input: EvaluationInput) -> Result<EvaluationSaved, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::Evaluate).await?;
-            cycle::save_evaluation(&state.db, &user, input).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::Evaluate, |state, user| async move {
+        cycle::save_evaluation(&state.db, &user, input).await
+    })
+    .await
 }
 
 /// Submits, returns (with comments), approves or unlocks (with a reason) an evaluation.
 #[server(prefix = "/api", endpoint = "cycle/step", input = Json)]
 pub async fn step_evaluation(input: StepInput) -> Result<EvaluationSaved, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller().await?;
-            cycle::step(&state.db, &user, input).await
-        }
-        .await,
-    )
+    as_caller(|state, user| async move { cycle::step(&state.db, &user, input).await }).await
 }
 
 /// What waits for the signed-in user.
 #[server(prefix = "/api", endpoint = "cycle/queues", input = Json)]
 pub async fn my_queues(year: i32) -> Result<Queues, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller().await?;
-            cycle::queues(&state.db, &user, year).await
-        }
-        .await,
-    )
+    as_caller(|state, user| async move { cycle::queues(&state.db, &user, year).await }).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,49 +430,37 @@ pub async fn my_queues(year: i32) -> Result<Queues, AppError> {
 /// Issues one recognition decision covering many approved evaluations.
 #[server(prefix = "/api", endpoint = "cycle/decide", input = Json)]
 pub async fn issue_decision(input: DecisionInput) -> Result<DecisionView, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::Review).await?;
-            cycle::issue_decision(&state.db, &user, input).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::Review, |state, user| async move {
+        cycle::issue_decision(&state.db, &user, input).await
+    })
+    .await
 }
 
 /// Decisions within the caller's scope, newest first.
 #[server(prefix = "/api", endpoint = "cycle/decisions", input = Json)]
 pub async fn list_decisions(year: i32) -> Result<Vec<DecisionView>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            cycle::list_decisions(&state.db, &user, year).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        cycle::list_decisions(&state.db, &user, year).await
+    })
+    .await
 }
 
 /// The certificate of one recognised registration.
 #[server(prefix = "/api", endpoint = "cycle/certificate", input = Json)]
 pub async fn get_certificate(registration_id: i64) -> Result<CertificateView, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            cycle::certificate(&state, &user, registration_id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        cycle::certificate(&state, &user, registration_id).await
+    })
+    .await
 }
 
 /// All certificates of one decision (bulk printing).
 #[server(prefix = "/api", endpoint = "cycle/certificates", input = Json)]
 pub async fn decision_certificates(decision_id: i64) -> Result<Vec<CertificateView>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            cycle::decision_certificates(&state, &user, decision_id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        cycle::decision_certificates(&state, &user, decision_id).await
+    })
+    .await
 }
 
 /// Public: what a certificate's verification code stands for. No login needed.
@@ -544,13 +478,10 @@ pub async fn verify_recognition(code: String) -> Result<PublicRecognition, AppEr
 /// Removes an evidence file (only while the evaluation can be edited).
 #[server(prefix = "/api", endpoint = "cycle/attachment-delete", input = Json)]
 pub async fn delete_attachment(id: i64) -> Result<(), AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::Evaluate).await?;
-            cycle::delete_attachment(&state.db, &user, id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::Evaluate, |state, user| async move {
+        cycle::delete_attachment(&state.db, &user, id).await
+    })
+    .await
 }
 
 /// The native (server) digest of the scoring fixtures. The self-check page computes the same

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     api::this_year,
     domain::auth::Permission,
-    server::{auth::caller_with, error::with_status, households, org_units},
+    server::{auth::as_caller_with, households, org_units},
 };
 
 /// A row of the household list.
@@ -32,41 +32,32 @@ pub struct HouseholdRow {
 /// One page of households within the caller's scope (or the chosen unit's subtree).
 #[server(prefix = "/api", endpoint = "households/list", input = Json)]
 pub async fn list_households(query: ListQuery) -> Result<Page<HouseholdRow>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            let query = query.clamped();
-            let scopes =
-                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
-                    .await?;
-            households::list(&state.db, &scopes, &query).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        let query = query.clamped();
+        let scopes =
+            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                .await?;
+        households::list(&state.db, &scopes, &query).await
+    })
+    .await
 }
 
 /// One household with its members.
 #[server(prefix = "/api", endpoint = "households/get", input = Json)]
 pub async fn get_household(id: i64) -> Result<Household, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            households::find(&state.db, &user, id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        households::find(&state.db, &user, id).await
+    })
+    .await
 }
 
 /// Creates a household.
 #[server(prefix = "/api", endpoint = "households/create", input = Json)]
 pub async fn create_household(input: HouseholdInput) -> Result<Household, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            households::create(&state.db, &user, input, this_year()).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        households::create(&state.db, &user, input, this_year()).await
+    })
+    .await
 }
 
 /// Updates a household; `version` is the version the form was loaded with.
@@ -76,13 +67,10 @@ pub async fn update_household(
     version: i64,
     input: HouseholdInput,
 ) -> Result<Household, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            households::update(&state.db, &user, id, version, input, this_year()).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        households::update(&state.db, &user, id, version, input, this_year()).await
+    })
+    .await
 }
 
 /// Deactivates (`active = false`) or reactivates a household.
@@ -92,11 +80,8 @@ pub async fn set_household_active(
     version: i64,
     active: bool,
 ) -> Result<Household, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            households::set_active(&state.db, &user, id, version, active).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        households::set_active(&state.db, &user, id, version, active).await
+    })
+    .await
 }

@@ -10,7 +10,7 @@ use leptos::server_fn::codec::Json;
 use crate::{
     api::this_year,
     domain::auth::Permission,
-    server::{auth::caller_with, error::with_status, imports},
+    server::{auth::as_caller_with, imports},
 };
 
 /// The permission an import of `kind` needs.
@@ -29,21 +29,17 @@ pub async fn preview_import(
     kind: ImportKind,
     mapping: Vec<Option<ImportField>>,
 ) -> Result<ImportPreview, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(import_permission(kind)).await?;
-            match kind {
-                ImportKind::Households => {
-                    imports::preview_households(&state.db, &user, batch_id, &mapping, this_year())
-                        .await
-                }
-                ImportKind::OrgUnits => {
-                    imports::preview_units(&state.db, &user, batch_id, &mapping).await
-                }
+    as_caller_with(import_permission(kind), |state, user| async move {
+        match kind {
+            ImportKind::Households => {
+                imports::preview_households(&state.db, &user, batch_id, &mapping, this_year()).await
+            }
+            ImportKind::OrgUnits => {
+                imports::preview_units(&state.db, &user, batch_id, &mapping).await
             }
         }
-        .await,
-    )
+    })
+    .await
 }
 
 /// Writes every row of an uploaded file, in one transaction; refuses if any row has an error.
@@ -53,19 +49,15 @@ pub async fn commit_import(
     kind: ImportKind,
     mapping: Vec<Option<ImportField>>,
 ) -> Result<ImportOutcome, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(import_permission(kind)).await?;
-            match kind {
-                ImportKind::Households => {
-                    imports::commit_households(&state.db, &user, batch_id, &mapping, this_year())
-                        .await
-                }
-                ImportKind::OrgUnits => {
-                    imports::commit_units(&state.db, &user, batch_id, &mapping).await
-                }
+    as_caller_with(import_permission(kind), |state, user| async move {
+        match kind {
+            ImportKind::Households => {
+                imports::commit_households(&state.db, &user, batch_id, &mapping, this_year()).await
+            }
+            ImportKind::OrgUnits => {
+                imports::commit_units(&state.db, &user, batch_id, &mapping).await
             }
         }
-        .await,
-    )
+    })
+    .await
 }

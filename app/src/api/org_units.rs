@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::{
     domain::auth::Permission,
-    server::{auth::caller, auth::caller_with, auth::require_at, error::with_status, org_units},
+    server::{auth::as_caller, auth::as_caller_with, auth::require_at, org_units},
 };
 
 /// A unit with the chain of units above it (for breadcrumbs) and its children.
@@ -26,40 +26,36 @@ pub struct UnitView {
 /// Browses the tree: the unit `id` (or the caller's scope roots when `None`) and its children.
 #[server(prefix = "/api", endpoint = "units/view", input = Json)]
 pub async fn view_unit(id: Option<i64>, include_inactive: bool) -> Result<UnitView, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            match id {
-                None => {
-                    let roots =
-                        org_units::by_paths(&state.db, &user.scopes(Permission::ReadRegistry))
-                            .await?;
-                    Ok(UnitView {
-                        unit: None,
-                        ancestors: vec![],
-                        children: roots,
-                        can_manage: false,
-                    })
-                }
-                Some(id) => {
-                    let unit = org_units::get(&state.db, id)
-                        .await?
-                        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
-                    require_at(&user, Permission::ReadRegistry, &unit.path)?;
-                    let mut ancestors = org_units::ancestors(&state.db, &unit.path).await?;
-                    ancestors.pop();
-                    let children = org_units::children(&state.db, id, include_inactive).await?;
-                    Ok(UnitView {
-                        can_manage: user.can_at(Permission::ManageOrgUnits, &unit.path),
-                        unit: Some(unit),
-                        ancestors,
-                        children,
-                    })
-                }
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        match id {
+            None => {
+                let roots =
+                    org_units::by_paths(&state.db, &user.scopes(Permission::ReadRegistry)).await?;
+                Ok(UnitView {
+                    unit: None,
+                    ancestors: vec![],
+                    children: roots,
+                    can_manage: false,
+                })
+            }
+            Some(id) => {
+                let unit = org_units::get(&state.db, id)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+                require_at(&user, Permission::ReadRegistry, &unit.path)?;
+                let mut ancestors = org_units::ancestors(&state.db, &unit.path).await?;
+                ancestors.pop();
+                let children = org_units::children(&state.db, id, include_inactive).await?;
+                Ok(UnitView {
+                    can_manage: user.can_at(Permission::ManageOrgUnits, &unit.path),
+                    unit: Some(unit),
+                    ancestors,
+                    children,
+                })
             }
         }
-        .await,
-    )
+    })
+    .await
 }
 
 /// An entry of a unit picker.
@@ -84,29 +80,26 @@ pub struct UnitOptionsQuery {
 /// Active units of a level within the caller's scope, for pickers (at most 2,000).
 #[server(prefix = "/api", endpoint = "units/options", input = Json)]
 pub async fn unit_options(query: UnitOptionsQuery) -> Result<Vec<UnitOption>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller().await?;
-            let permission = if query.writable {
-                Permission::WriteRegistry
-            } else {
-                Permission::ReadRegistry
-            };
-            let scopes = user.scopes(permission);
-            let rows = org_units::in_scope(&state.db, &scopes, query.level, &query.q, 2000).await?;
-            Ok(rows
-                .into_iter()
-                .map(|(u, parent_name)| UnitOption {
-                    id: u.id,
-                    name: u.name,
-                    code: u.code,
-                    level: u.level,
-                    parent_name,
-                })
-                .collect())
-        }
-        .await,
-    )
+    as_caller(|state, user| async move {
+        let permission = if query.writable {
+            Permission::WriteRegistry
+        } else {
+            Permission::ReadRegistry
+        };
+        let scopes = user.scopes(permission);
+        let rows = org_units::in_scope(&state.db, &scopes, query.level, &query.q, 2000).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(u, parent_name)| UnitOption {
+                id: u.id,
+                name: u.name,
+                code: u.code,
+                level: u.level,
+                parent_name,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// A new unit.
@@ -121,59 +114,47 @@ pub struct NewUnitInput {
 /// Adds a unit under a parent.
 #[server(prefix = "/api", endpoint = "units/create", input = Json)]
 pub async fn create_unit(input: NewUnitInput) -> Result<OrgUnit, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ManageOrgUnits).await?;
-            org_units::create(
-                &state.db,
-                &user,
-                org_units::NewUnit {
-                    parent_id: input.parent_id,
-                    level: input.level,
-                    code: input.code,
-                    name: input.name,
-                },
-            )
-            .await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
+        org_units::create(
+            &state.db,
+            &user,
+            org_units::NewUnit {
+                parent_id: input.parent_id,
+                level: input.level,
+                code: input.code,
+                name: input.name,
+            },
+        )
+        .await
+    })
+    .await
 }
 
 /// Renames a unit (code and name).
 #[server(prefix = "/api", endpoint = "units/rename", input = Json)]
 pub async fn rename_unit(id: i64, code: String, name: String) -> Result<OrgUnit, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ManageOrgUnits).await?;
-            org_units::rename(&state.db, &user, id, &code, &name).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
+        org_units::rename(&state.db, &user, id, &code, &name).await
+    })
+    .await
 }
 
 /// Deactivates or reactivates a unit.
 #[server(prefix = "/api", endpoint = "units/set-active", input = Json)]
 pub async fn set_unit_active(id: i64, active: bool) -> Result<OrgUnit, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ManageOrgUnits).await?;
-            org_units::set_active(&state.db, &user, id, active).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
+        org_units::set_active(&state.db, &user, id, active).await
+    })
+    .await
 }
 
 /// Moves a unit (with its subtree) under another parent.
 #[server(prefix = "/api", endpoint = "units/move", input = Json)]
 pub async fn move_unit(id: i64, new_parent_id: i64) -> Result<OrgUnit, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ManageOrgUnits).await?;
-            org_units::move_unit(&state.db, &user, id, new_parent_id).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
+        org_units::move_unit(&state.db, &user, id, new_parent_id).await
+    })
+    .await
 }
 
 /// Counts of registry records and areas within the caller's scope, for the home page.
@@ -189,35 +170,8 @@ pub struct AreaSummary {
 /// What lies within the caller's read scope.
 #[server(prefix = "/api", endpoint = "units/summary", input = Json)]
 pub async fn scope_summary() -> Result<AreaSummary, AppError> {
-    with_status(
-        async move {
-            use crate::server::db::Db;
-            use sqlx::QueryBuilder;
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            let scopes = user.scopes(Permission::ReadRegistry);
-            let count = |sql: &'static str, column: &'static str| {
-                let mut qb: QueryBuilder<Db> = QueryBuilder::new(sql);
-                org_units::push_scope_filter(&mut qb, column, &scopes);
-                qb
-            };
-            let mut q = count("SELECT COUNT(*) FROM org_units u WHERE u.active AND u.level = 'xa' AND ", "u.path");
-            let communes: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
-            let mut q = count("SELECT COUNT(*) FROM org_units u WHERE u.active AND u.level = 'thon' AND ", "u.path");
-            let villages: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
-            let mut q = count(
-                "SELECT COUNT(*) FROM households h JOIN org_units v ON v.id = h.village_id WHERE h.active AND ",
-                "v.path",
-            );
-            let households: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
-            let mut q = count("SELECT COUNT(*) FROM clans k JOIN org_units c ON c.id = k.commune_id WHERE k.active AND ", "c.path");
-            let clans: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
-            let mut q = count(
-                "SELECT COUNT(*) FROM organisations o JOIN org_units u ON u.id = o.managing_unit_id WHERE o.active AND ",
-                "u.path",
-            );
-            let organisations: i64 = q.build_query_scalar().fetch_one(&state.db).await?;
-            Ok(AreaSummary { communes, villages, households, clans, organisations })
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        org_units::scope_summary(&state.db, &user).await
+    })
+    .await
 }

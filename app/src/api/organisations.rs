@@ -9,51 +9,42 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::auth::Permission,
-    server::{auth::caller_with, error::with_status, org_units, registry},
+    server::{auth::as_caller_with, org_units, registry},
 };
 
 /// One page of organisation units within the caller's scope.
 #[server(prefix = "/api", endpoint = "organisations/list", input = Json)]
 pub async fn list_organisations(query: ListQuery) -> Result<Page<Organisation>, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            let query = query.clamped();
-            let scopes =
-                org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
-                    .await?;
-            registry::list_organisations(&state.db, &scopes, &query).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        let query = query.clamped();
+        let scopes =
+            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
+                .await?;
+        registry::list_organisations(&state.db, &scopes, &query).await
+    })
+    .await
 }
 
 /// One organisation unit.
 #[server(prefix = "/api", endpoint = "organisations/get", input = Json)]
 pub async fn get_organisation(id: i64) -> Result<Organisation, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::ReadRegistry).await?;
-            Ok(
-                registry::find_organisation(&state.db, &user, id, Permission::ReadRegistry)
-                    .await?
-                    .0,
-            )
-        }
-        .await,
-    )
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        Ok(
+            registry::find_organisation(&state.db, &user, id, Permission::ReadRegistry)
+                .await?
+                .0,
+        )
+    })
+    .await
 }
 
 /// Creates an organisation unit.
 #[server(prefix = "/api", endpoint = "organisations/create", input = Json)]
 pub async fn create_organisation(input: OrganisationInput) -> Result<Organisation, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            registry::create_organisation(&state.db, &user, input).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        registry::create_organisation(&state.db, &user, input).await
+    })
+    .await
 }
 
 /// Updates an organisation unit.
@@ -63,13 +54,10 @@ pub async fn update_organisation(
     version: i64,
     input: OrganisationInput,
 ) -> Result<Organisation, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            registry::update_organisation(&state.db, &user, id, version, input).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        registry::update_organisation(&state.db, &user, id, version, input).await
+    })
+    .await
 }
 
 /// Deactivates or reactivates an organisation unit.
@@ -79,11 +67,8 @@ pub async fn set_organisation_active(
     version: i64,
     active: bool,
 ) -> Result<Organisation, AppError> {
-    with_status(
-        async move {
-            let (state, user) = caller_with(Permission::WriteRegistry).await?;
-            registry::set_organisation_active(&state.db, &user, id, version, active).await
-        }
-        .await,
-    )
+    as_caller_with(Permission::WriteRegistry, |state, user| async move {
+        registry::set_organisation_active(&state.db, &user, id, version, active).await
+    })
+    .await
 }

@@ -163,6 +163,31 @@ pub struct Organisation {
     pub active: bool,
 }
 
+/// A registry record as the edit forms see it: saved with optimistic versions (a save names the
+/// version it started from) and switched active or inactive rather than deleted.
+pub trait RegistryRecord: Clone + Send + Sync + 'static {
+    fn id(&self) -> i64;
+    fn version(&self) -> i64;
+    fn is_active(&self) -> bool;
+}
+
+macro_rules! registry_record {
+    ($($record:ty),*) => {$(
+        impl RegistryRecord for $record {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+            fn is_active(&self) -> bool {
+                self.active
+            }
+        }
+    )*};
+}
+registry_record!(Household, Clan, Organisation);
+
 fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, vi: &str, en: &str) {
     if value.is_empty() {
         errors.push(FieldError::new(

@@ -3,8 +3,9 @@
 use crate::api::clans::{create_clan, get_clan, list_clans, set_clan_active, update_clan};
 use crate::api::households::list_households;
 use crate::components::{
-    field_class, field_error, list_query_from, list_query_string, sort_header, use_lang,
-    ErrorAlert, Guard, ListToolbar, Pager, UnitSelect,
+    active_switch_action, field_class, field_error, list_query_from, list_query_string,
+    record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
+    RecordFormActions, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::listing::ListQuery;
@@ -151,16 +152,7 @@ fn ClanForm(clan: Option<Clan>, can_write: bool) -> impl IntoView {
     let saved = RwSignal::new(query.read_untracked().get("saved").is_some());
     let errors = Signal::derive(move || error.get());
 
-    let save = Action::new(move |input: &ClanInput| {
-        let input = input.clone();
-        let v = version.get_untracked();
-        async move {
-            match id {
-                Some(id) => update_clan(id, v, input).await,
-                None => create_clan(input).await,
-            }
-        }
-    });
+    let save = record_save_action(id, version, create_clan, update_clan);
     Effect::new(move |_| match save.value().get() {
         Some(Ok(c)) => {
             if id.is_none() {
@@ -178,20 +170,17 @@ fn ClanForm(clan: Option<Clan>, can_write: bool) -> impl IntoView {
         }
         None => {}
     });
-    let toggle = Action::new(move |to: &bool| {
-        let to = *to;
-        let v = version.get_untracked();
-        async move { set_clan_active(id.unwrap_or(0), v, to).await }
-    });
-    Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(c)) => {
-            version.set(c.version);
-            active.set(c.active);
-            saved.set(true);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    let switch =
+        active_switch_action(
+            id,
+            version,
+            active,
+            set_clan_active,
+            move |outcome| match outcome {
+                Ok(()) => saved.set(true),
+                Err(e) => error.set(Some(e)),
+            },
+        );
 
     // Household search within the chosen commune, to add members.
     let search = RwSignal::new(String::new());
@@ -312,16 +301,7 @@ fn ClanForm(clan: Option<Clan>, can_write: bool) -> impl IntoView {
                         })}
                     </Transition>
                 </fieldset>
-                <div class="form-actions">
-                    <button class="btn btn-primary" type="submit" disabled=move || save.pending().get()>{lang.t("Lưu", "Save")}</button>
-                    <Show when=move || id.is_some()>
-                        {move || if active.get() {
-                            view! { <button class="btn btn-danger" type="button" on:click=move |_| { toggle.dispatch(false); }>{lang.t("Ngừng hoạt động", "Deactivate")}</button> }.into_any()
-                        } else {
-                            view! { <button class="btn btn-secondary" type="button" on:click=move |_| { toggle.dispatch(true); }>{lang.t("Hoạt động trở lại", "Reactivate")}</button> }.into_any()
-                        }}
-                    </Show>
-                </div>
+                <RecordFormActions save_pending=save.pending().into() exists=id.is_some() active switch />
             </fieldset>
         </form>
     }

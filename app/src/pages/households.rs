@@ -5,8 +5,9 @@ use crate::api::households::{
     create_household, get_household, list_households, set_household_active, update_household,
 };
 use crate::components::{
-    current_year, field_class, field_error, list_query_from, list_query_string, sort_header,
-    use_lang, ErrorAlert, Guard, ListToolbar, Pager, UnitSelect,
+    active_switch_action, current_year, field_class, field_error, list_query_from,
+    list_query_string, record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar,
+    Pager, RecordFormActions, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::org::OrgLevel;
@@ -292,16 +293,7 @@ fn HouseholdForm(household: Option<Household>, can_write: bool) -> impl IntoView
     });
     let conflict: RwSignal<Option<Household>> = RwSignal::new(None);
 
-    let save = Action::new(move |input: &HouseholdInput| {
-        let input = input.clone();
-        let v = version.get_untracked();
-        async move {
-            match id {
-                Some(id) => update_household(id, v, input).await,
-                None => create_household(input).await,
-            }
-        }
-    });
+    let save = record_save_action(id, version, create_household, update_household);
     Effect::new(move |_| match save.value().get() {
         Some(Ok(saved)) => {
             if id.is_none() {
@@ -325,20 +317,17 @@ fn HouseholdForm(household: Option<Household>, can_write: bool) -> impl IntoView
         }
         None => {}
     });
-    let toggle = Action::new(move |to: &bool| {
-        let to = *to;
-        let v = version.get_untracked();
-        async move { set_household_active(id.unwrap_or(0), v, to).await }
-    });
-    Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(saved)) => {
-            version.set(saved.version);
-            active.set(saved.active);
-            state.set(SaveState::Saved);
-        }
-        Some(Err(e)) => state.set(SaveState::Failed(e)),
-        None => {}
-    });
+    let switch =
+        active_switch_action(
+            id,
+            version,
+            active,
+            set_household_active,
+            move |outcome| match outcome {
+                Ok(()) => state.set(SaveState::Saved),
+                Err(e) => state.set(SaveState::Failed(e)),
+            },
+        );
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -518,26 +507,7 @@ fn HouseholdForm(household: Option<Household>, can_write: bool) -> impl IntoView
                         {lang.t("+ Thêm thành viên", "+ Add a member")}
                     </button>
                 </fieldset>
-                <div class="form-actions">
-                    <button class="btn btn-primary" type="submit" disabled=move || save.pending().get()>
-                        {move || if save.pending().get() { lang.t("Đang lưu…", "Saving…") } else { lang.t("Lưu", "Save") }}
-                    </button>
-                    <Show when=move || id.is_some()>
-                        {move || if active.get() {
-                            view! {
-                                <button class="btn btn-danger" type="button" on:click=move |_| { toggle.dispatch(false); }>
-                                    {lang.t("Ngừng hoạt động", "Deactivate")}
-                                </button>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <button class="btn btn-secondary" type="button" on:click=move |_| { toggle.dispatch(true); }>
-                                    {lang.t("Hoạt động trở lại", "Reactivate")}
-                                </button>
-                            }.into_any()
-                        }}
-                    </Show>
-                </div>
+                <RecordFormActions save_pending=save.pending().into() exists=id.is_some() active switch />
             </fieldset>
         </form>
         <Show when=move || !active.get()>

@@ -5,8 +5,9 @@ use crate::api::organisations::{
     update_organisation,
 };
 use crate::components::{
-    field_class, field_error, list_query_from, list_query_string, sort_header, use_lang,
-    ErrorAlert, Guard, ListToolbar, Pager, UnitSelect,
+    active_switch_action, field_class, field_error, list_query_from, list_query_string,
+    record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
+    RecordFormActions, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::listing::ListQuery;
@@ -143,16 +144,7 @@ fn OrganisationForm(org: Option<Organisation>, can_write: bool) -> impl IntoView
     let error: RwSignal<Option<AppError>> = RwSignal::new(None);
     let saved = RwSignal::new(query.read_untracked().get("saved").is_some());
     let errors = Signal::derive(move || error.get());
-    let save = Action::new(move |input: &OrganisationInput| {
-        let input = input.clone();
-        let v = version.get_untracked();
-        async move {
-            match id {
-                Some(id) => update_organisation(id, v, input).await,
-                None => create_organisation(input).await,
-            }
-        }
-    });
+    let save = record_save_action(id, version, create_organisation, update_organisation);
     Effect::new(move |_| match save.value().get() {
         Some(Ok(o)) => {
             if id.is_none() {
@@ -169,20 +161,16 @@ fn OrganisationForm(org: Option<Organisation>, can_write: bool) -> impl IntoView
         }
         None => {}
     });
-    let toggle = Action::new(move |to: &bool| {
-        let to = *to;
-        let v = version.get_untracked();
-        async move { set_organisation_active(id.unwrap_or(0), v, to).await }
-    });
-    Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(o)) => {
-            version.set(o.version);
-            active.set(o.active);
-            saved.set(true);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    let switch = active_switch_action(
+        id,
+        version,
+        active,
+        set_organisation_active,
+        move |outcome| match outcome {
+            Ok(()) => saved.set(true),
+            Err(e) => error.set(Some(e)),
+        },
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = OrganisationInput {
@@ -256,16 +244,7 @@ fn OrganisationForm(org: Option<Organisation>, can_write: bool) -> impl IntoView
                     <input id="address" type="text" value=address.get_untracked() bind:value=address />
                     {field_error(errors, "address")}
                 </div>
-                <div class="form-actions">
-                    <button class="btn btn-primary" type="submit" disabled=move || save.pending().get()>{lang.t("Lưu", "Save")}</button>
-                    <Show when=move || id.is_some()>
-                        {move || if active.get() {
-                            view! { <button class="btn btn-danger" type="button" on:click=move |_| { toggle.dispatch(false); }>{lang.t("Ngừng hoạt động", "Deactivate")}</button> }.into_any()
-                        } else {
-                            view! { <button class="btn btn-secondary" type="button" on:click=move |_| { toggle.dispatch(true); }>{lang.t("Hoạt động trở lại", "Reactivate")}</button> }.into_any()
-                        }}
-                    </Show>
-                </div>
+                <RecordFormActions save_pending=save.pending().into() exists=id.is_some() active switch />
             </fieldset>
         </form>
     }

@@ -269,6 +269,35 @@ pub async fn caller_with(permission: Permission) -> AppResult<(AppState, Session
     }
 }
 
+/// The body of a server function that any signed-in user may call: runs `body` with the state
+/// and the caller, and gives the HTTP response the status of its error (401, 403, 409, …).
+pub async fn as_caller<T, Fut>(body: impl FnOnce(AppState, SessionUser) -> Fut) -> AppResult<T>
+where
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let result = match caller().await {
+        Ok((state, user)) => body(state, user).await,
+        Err(e) => Err(e),
+    };
+    crate::server::error::with_status(result)
+}
+
+/// The body of a server function that needs `permission` somewhere in the caller's scopes (the
+/// unit-level check is the body's job): like [`as_caller`], after [`caller_with`].
+pub async fn as_caller_with<T, Fut>(
+    permission: Permission,
+    body: impl FnOnce(AppState, SessionUser) -> Fut,
+) -> AppResult<T>
+where
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let result = match caller_with(permission).await {
+        Ok((state, user)) => body(state, user).await,
+        Err(e) => Err(e),
+    };
+    crate::server::error::with_status(result)
+}
+
 /// Fails with `Forbidden` unless `user` holds `permission` at the unit with `path`.
 pub fn require_at(user: &SessionUser, permission: Permission, path: &str) -> AppResult<()> {
     if user.can_at(permission, path) {

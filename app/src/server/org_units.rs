@@ -1,5 +1,6 @@
 //! Queries and changes on the org-unit tree, and the scope filter every registry list uses.
 
+use crate::api::org_units::AreaSummary;
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::org::{subtree_upper_bound, valid_code, OrgLevel, OrgUnit};
 use crate::domain::text::{clean, search_key};
@@ -538,4 +539,50 @@ pub async fn move_unit(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// How many active communes, villages, households, clans and organisations lie within what
+/// `user` may read (the home page's summary).
+pub async fn scope_summary(pool: &Pool, user: &SessionUser) -> AppResult<AreaSummary> {
+    let scopes = user.scopes(Permission::ReadRegistry);
+    let count = |from_where: &str, path_column: &str| {
+        let mut qb: QueryBuilder<Db> =
+            QueryBuilder::new(format!("SELECT COUNT(*) {from_where} AND "));
+        push_scope_filter(&mut qb, path_column, &scopes);
+        qb
+    };
+    let mut queries = [
+        count(
+            "FROM org_units u WHERE u.active AND u.level = 'xa'",
+            "u.path",
+        ),
+        count(
+            "FROM org_units u WHERE u.active AND u.level = 'thon'",
+            "u.path",
+        ),
+        count(
+            "FROM households h JOIN org_units v ON v.id = h.village_id WHERE h.active",
+            "v.path",
+        ),
+        count(
+            "FROM clans k JOIN org_units c ON c.id = k.commune_id WHERE k.active",
+            "c.path",
+        ),
+        count(
+            "FROM organisations o JOIN org_units u ON u.id = o.managing_unit_id WHERE o.active",
+            "u.path",
+        ),
+    ];
+    let mut counts = [0i64; 5];
+    for (query, count) in queries.iter_mut().zip(counts.iter_mut()) {
+        *count = query.build_query_scalar().fetch_one(pool).await?;
+    }
+    let [communes, villages, households, clans, organisations] = counts;
+    Ok(AreaSummary {
+        communes,
+        villages,
+        households,
+        clans,
+        organisations,
+    })
 }
