@@ -511,3 +511,57 @@ where
         </div>
     }
 }
+
+/// The page around a registry edit form: it needs [`Permission::ReadRegistry`], loads the record
+/// named by the route's `:id` (none on a "new" route), shows a load error under `title`
+/// (Vietnamese, English) with a link back to `back_href`, and hands the record and whether the
+/// caller may write to `form`.
+#[component]
+pub fn RecordFormPage<T, L, Fut, F, V>(
+    title: (&'static str, &'static str),
+    back_href: &'static str,
+    load: L,
+    form: F,
+) -> impl IntoView
+where
+    T: RegistryRecord + serde::Serialize + serde::de::DeserializeOwned,
+    L: Fn(i64) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    F: Fn(Option<T>, bool) -> V + Copy + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let lang = use_lang();
+    let params = leptos_router::hooks::use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
+    let existing = Resource::new(
+        move || id.get(),
+        move |id| async move {
+            match id {
+                Some(id) => load(id).await.map(Some),
+                None => settled(Ok(None)).await,
+            }
+        },
+    );
+    view! {
+        <Guard permission=Permission::ReadRegistry let:me>
+            {
+                let can_write = me.can(Permission::WriteRegistry);
+                view! {
+                    <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
+                        {move || Suspend::new(async move {
+                            match existing.await {
+                                Err(e) => view! {
+                                    <h1 class="page-title">{lang.t(title.0, title.1)}</h1>
+                                    <ErrorAlert error=e />
+                                    <p><a href=back_href>{lang.t("← Về danh sách", "← Back to the list")}</a></p>
+                                }
+                                    .into_any(),
+                                Ok(record) => form(record, can_write).into_view().into_any(),
+                            }
+                        })}
+                    </Suspense>
+                }
+            }
+        </Guard>
+    }
+}

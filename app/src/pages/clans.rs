@@ -5,7 +5,7 @@ use crate::api::households::list_households;
 use crate::components::{
     active_switch_action, field_class, field_error, list_query_from, list_query_string,
     record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
-    RecordFormActions, UnitSelect,
+    RecordFormActions, RecordFormPage, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::listing::ListQuery;
@@ -14,7 +14,7 @@ use crate::domain::registry::{Clan, ClanInput, HouseholdRef};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 
 const BASE: &str = "/dong-ho";
@@ -93,37 +93,9 @@ pub fn ClanListPage() -> impl IntoView {
 
 #[component]
 pub fn ClanFormPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
-    let existing = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_clan(id).await.map(Some),
-                None => crate::components::settled(Ok(None)).await,
-            }
-        },
-    );
     view! {
-        <Guard permission=Permission::ReadRegistry let:me>
-            {
-                let can_write = me.can(Permission::WriteRegistry);
-                view! {
-                    <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
-                        {move || Suspend::new(async move {
-                            match existing.await {
-                                Err(e) => view! {
-                                    <h1 class="page-title">{lang.t("Dòng họ", "Clan")}</h1>
-                                    <ErrorAlert error=e />
-                                }.into_any(),
-                                Ok(clan) => view! { <ClanForm clan can_write /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
-                }
-            }
-        </Guard>
+        <RecordFormPage title=("Dòng họ", "Clan") back_href=BASE load=get_clan
+            form=|record, can_write| view! { <ClanForm clan=record can_write /> } />
     }
 }
 

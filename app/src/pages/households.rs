@@ -7,7 +7,7 @@ use crate::api::households::{
 use crate::components::{
     active_switch_action, current_year, field_class, field_error, list_query_from,
     list_query_string, record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar,
-    Pager, RecordFormActions, UnitSelect,
+    Pager, RecordFormActions, RecordFormPage, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::org::OrgLevel;
@@ -15,7 +15,7 @@ use crate::domain::registry::{Household, HouseholdInput, Member};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 
 const BASE: &str = "/ho-gia-dinh";
@@ -234,39 +234,9 @@ enum SaveState {
 
 #[component]
 pub fn HouseholdFormPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
-    let existing = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_household(id).await.map(Some),
-                None => crate::components::settled(Ok(None)).await,
-            }
-        },
-    );
     view! {
-        <Guard permission=Permission::ReadRegistry let:me>
-            {
-                let can_write = me.can(Permission::WriteRegistry);
-                view! {
-                    <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
-                        {move || Suspend::new(async move {
-                            match existing.await {
-                                Err(e) => view! {
-                                    <h1 class="page-title">{lang.t("Hộ gia đình", "Household")}</h1>
-                                    <ErrorAlert error=e />
-                                    <p><a href=BASE>{lang.t("← Danh sách hộ", "← Household list")}</a></p>
-                                }
-                                    .into_any(),
-                                Ok(household) => view! { <HouseholdForm household can_write /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
-                }
-            }
-        </Guard>
+        <RecordFormPage title=("Hộ gia đình", "Household") back_href=BASE load=get_household
+            form=|record, can_write| view! { <HouseholdForm household=record can_write /> } />
     }
 }
 

@@ -7,7 +7,7 @@ use crate::api::organisations::{
 use crate::components::{
     active_switch_action, field_class, field_error, list_query_from, list_query_string,
     record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
-    RecordFormActions, UnitSelect,
+    RecordFormActions, RecordFormPage, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::listing::ListQuery;
@@ -16,7 +16,7 @@ use crate::domain::registry::{Organisation, OrganisationInput, OrganisationKind}
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::sync::Arc;
 
 const BASE: &str = "/co-quan-don-vi";
@@ -88,34 +88,9 @@ pub fn OrganisationListPage() -> impl IntoView {
 
 #[component]
 pub fn OrganisationFormPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
-    let existing = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_organisation(id).await.map(Some),
-                None => crate::components::settled(Ok(None)).await,
-            }
-        },
-    );
     view! {
-        <Guard permission=Permission::ReadRegistry let:me>
-            {
-                let can_write = me.can(Permission::WriteRegistry);
-                view! {
-                    <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
-                        {move || Suspend::new(async move {
-                            match existing.await {
-                                Err(e) => view! { <h1 class="page-title">{lang.t("Đơn vị", "Unit")}</h1><ErrorAlert error=e /> }.into_any(),
-                                Ok(org) => view! { <OrganisationForm org can_write /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
-                }
-            }
-        </Guard>
+        <RecordFormPage title=("Đơn vị", "Unit") back_href=BASE load=get_organisation
+            form=|record, can_write| view! { <OrganisationForm org=record can_write /> } />
     }
 }
 
