@@ -408,6 +408,11 @@ fn VerifiedResult(r: PublicRecognition) -> impl IntoView {
 #[component]
 fn NotVerified(code: String) -> impl IntoView {
     let lang = use_lang();
+    // A wrong code is "not found" for machines too (link checkers, a scanner app's preview).
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
     view! {
         <section class="verify-result verify-bad" aria-labelledby="verify-result">
             <h2 id="verify-result">{lang.t("Không tìm thấy giấy công nhận", "Certificate not found")}</h2>

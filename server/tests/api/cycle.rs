@@ -1695,6 +1695,15 @@ async fn public_verification_shows_the_recognition_and_nothing_private() {
             json!({ "registration_id": dossier.registration }),
         )
         .await;
+    let page = public.get(&format!("/xac-minh/{code}")).await;
+    let page_status = page.status();
+    let page = page.text().await.unwrap();
+    let wrong_page = public.get("/xac-minh/ZZZZ2222ZZZZ").await;
+    let wrong_page_status = wrong_page.status();
+    let wrong_page = wrong_page.text().await.unwrap();
+    let refused_page = public.get(&format!("/xac-minh/{refused_code}")).await;
+    let refused_page_status = refused_page.status();
+    let refused_page = refused_page.text().await.unwrap();
 
     // Assert: the subject, commune, title, year and decision, and nothing else
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -1756,6 +1765,22 @@ async fn public_verification_shows_the_recognition_and_nothing_private() {
         cert_status,
         StatusCode::UNAUTHORIZED,
         "certificates need a login"
+    );
+    // The page the QR code opens, rendered on the server for a phone without the app loaded.
+    assert_eq!(page_status, StatusCode::OK);
+    assert!(page.contains("Giấy công nhận hợp lệ"), "{page}");
+    assert!(page.contains("Hộ Hồ Văn Công Khai"));
+    assert!(page.contains("45/QĐ-UBND"));
+    for private in ["0912345678", "Riêng Tư", "Bí Mật"] {
+        assert!(!page.contains(private), "{private} leaked on the page");
+    }
+    assert_eq!(wrong_page_status, StatusCode::NOT_FOUND);
+    assert!(wrong_page.contains("Không tìm thấy giấy công nhận"));
+    assert_eq!(refused_page_status, StatusCode::NOT_FOUND);
+    assert!(refused_page.contains("Không tìm thấy giấy công nhận"));
+    assert!(
+        !refused_page.contains("Giấy công nhận hợp lệ"),
+        "a refusal's code proves nothing"
     );
 }
 
