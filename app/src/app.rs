@@ -1,7 +1,7 @@
 //! The HTML shell, the app component with its routes, and the navigation shown by role.
 
-use crate::api::auth::{current_user, logout};
-use crate::components::{use_lang, UserResource};
+use crate::api::auth::logout;
+use crate::components::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::i18n::Lang;
 use crate::pages;
@@ -59,6 +59,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_security_policy();
     let lang = detect_lang();
+    // The page's user for the browser, which starts from the same value as the server. `<` is
+    // escaped so no text in it can close the script element.
+    let page_user = serde_json::to_string(&detect_page_user())
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c");
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -68,6 +73,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <HydrationScripts options />
                 <MetaTags />
+                <script id=PAGE_USER_ELEMENT type="application/json" inner_html=page_user></script>
             </head>
             <body>
                 <App />
@@ -82,8 +88,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = detect_lang();
     provide_context(lang);
-    let user: UserResource = Resource::new(|| (), |_| current_user());
-    provide_context(user);
+    provide_context(PageUser(detect_page_user()));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/khuyen-hoc.css" />
@@ -165,7 +170,7 @@ const NAV: &[NavItem] = &[
 #[component]
 fn TopBar() -> impl IntoView {
     let lang = use_lang();
-    let user = expect_context::<UserResource>();
+    let me: Option<SessionUser> = use_page_user().ok().flatten();
     let location = use_location();
     // The menu is rendered open so it shows without JavaScript; on a narrow screen the browser
     // folds it behind its "Menu" button once the app is interactive.
@@ -194,54 +199,44 @@ fn TopBar() -> impl IntoView {
             <details class="navmenu" open node_ref=menu>
                 <summary>{lang.t("☰ Danh mục", "☰ Menu")}</summary>
                 <nav class="mainnav" aria-label=lang.t("Danh mục chính", "Main menu")>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let me: Option<SessionUser> = user.await.ok().flatten();
-                            let items = NAV
-                                .iter()
-                                .filter(|item| me.as_ref().is_some_and(|u| item.any_of.iter().any(|p| u.can(*p))))
-                                .map(|item| {
-                                    view! {
-                                        <li>
-                                            <A href=item.href>{lang.t(item.vi, item.en)}</A>
-                                        </li>
-                                    }
-                                })
-                                .collect_view();
-                            view! { <ul>{items}</ul> }
-                        })}
-                    </Suspense>
+                    {
+                        let items = NAV
+                            .iter()
+                            .filter(|item| me.as_ref().is_some_and(|u| item.any_of.iter().any(|p| u.can(*p))))
+                            .map(|item| {
+                                view! {
+                                    <li>
+                                        <A href=item.href>{lang.t(item.vi, item.en)}</A>
+                                    </li>
+                                }
+                            })
+                            .collect_view();
+                        view! { <ul>{items}</ul> }
+                    }
                 </nav>
             </details>
             <div class="userbox">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match user.await.ok().flatten() {
-                            Some(me) => {
-                                let roles = me
-                                    .assignments
-                                    .iter()
-                                    .map(|a| format!("{} — {}", a.role.label(lang), a.unit_name))
-                                    .collect::<Vec<_>>()
-                                    .join("; ");
-                                view! {
-                                    <span>{me.full_name.clone()}</span>
-                                    " "
-                                    <span class="role">{roles}</span>
-                                    " "
-                                    <a href="/doi-mat-khau">{lang.t("Đổi mật khẩu", "Change password")}</a>
-                                    " "
-                                    <LogoutButton />
-                                }
-                                    .into_any()
-                            }
-                            None => {
-                                view! { <a href="/dang-nhap">{lang.t("Đăng nhập", "Sign in")}</a> }
-                                    .into_any()
-                            }
+                {match me.clone() {
+                    Some(me) => {
+                        let roles = me
+                            .assignments
+                            .iter()
+                            .map(|a| format!("{} — {}", a.role.label(lang), a.unit_name))
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        view! {
+                            <span>{me.full_name.clone()}</span>
+                            " "
+                            <span class="role">{roles}</span>
+                            " "
+                            <a href="/doi-mat-khau">{lang.t("Đổi mật khẩu", "Change password")}</a>
+                            " "
+                            <LogoutButton />
                         }
-                    })}
-                </Suspense>
+                            .into_any()
+                    }
+                    None => view! { <a href="/dang-nhap">{lang.t("Đăng nhập", "Sign in")}</a> }.into_any(),
+                }}
             </div>
             <div class="lang-switch">
                 <a

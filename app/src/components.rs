@@ -17,7 +17,42 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 /// The signed-in user, loaded once per page load and shared through context.
-pub type UserResource = Resource<Result<Option<SessionUser>, AppError>>;
+/// The signed-in user of this page (`Ok(None)` when signed out). It is fixed for the life of the
+/// page, because signing in and out load a new page, so it is a plain value known before
+/// anything renders: on the server from the request (`server::auth::PageSession`), in the
+/// browser from the page's [`PAGE_USER_ELEMENT`] data block. Waiting for it inside the render
+/// would make everything below it be created after an await, in an order that varies between
+/// requests, and the browser could then not match the page's data to its own.
+#[derive(Clone, Debug)]
+pub struct PageUser(pub Result<Option<SessionUser>, AppError>);
+
+/// The id of the `<script type="application/json">` block that hands the page's user to the
+/// browser.
+pub const PAGE_USER_ELEMENT: &str = "kh-session";
+
+/// The signed-in user of this page, as provided by `App`.
+pub fn use_page_user() -> Result<Option<SessionUser>, AppError> {
+    use_context::<PageUser>()
+        .map(|user| user.0)
+        .unwrap_or(Ok(None))
+}
+
+/// Finds this page's user: the request's session on the server, the page's data block in the
+/// browser.
+pub fn detect_page_user() -> Result<Option<SessionUser>, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::auth::page_session()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .get_element_by_id(PAGE_USER_ELEMENT)
+            .and_then(|element| element.text_content())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or(Ok(None))
+    }
+}
 
 /// The interface language of this page.
 pub fn use_lang() -> Lang {
@@ -32,33 +67,21 @@ where
     F: Fn(SessionUser) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let lang = use_lang();
-    let user = expect_context::<UserResource>();
     let location = use_location();
-    let children = Arc::new(children);
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(me)) if me.must_change_password => {
-                            view! { <Redirect path="/doi-mat-khau" /> }.into_any()
-                        }
-                        Ok(Some(me)) if me.can(permission) => children(me).into_view().into_any(),
-                        Ok(Some(_)) => view! { <ErrorAlert error=AppError::forbidden() /> }.into_any(),
-                        Ok(None) | Err(AppError::Unauthenticated) => {
-                            let next = format!(
-                                "/dang-nhap?next={}",
-                                crate::app::urlencode(&location.pathname.get_untracked()),
-                            );
-                            view! { <Redirect path=next /> }.into_any()
-                        }
-                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+    match use_page_user() {
+        Ok(Some(me)) if me.must_change_password => {
+            view! { <Redirect path="/doi-mat-khau" /> }.into_any()
+        }
+        Ok(Some(me)) if me.can(permission) => children(me).into_view().into_any(),
+        Ok(Some(_)) => view! { <ErrorAlert error=AppError::forbidden() /> }.into_any(),
+        Ok(None) | Err(AppError::Unauthenticated) => {
+            let next = format!(
+                "/dang-nhap?next={}",
+                crate::app::urlencode(&location.pathname.get_untracked()),
+            );
+            view! { <Redirect path=next /> }.into_any()
+        }
+        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
     }
 }
 

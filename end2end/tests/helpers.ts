@@ -2,8 +2,23 @@ import { expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'khuyenhoc2026';
 
+/** What the browser said on each page: errors and failed requests, shown when hydration fails. */
+const browserLog = new WeakMap<Page, string[]>();
+
+function watchBrowser(page: Page) {
+  if (browserLog.has(page)) return;
+  const log: string[] = [];
+  browserLog.set(page, log);
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log.push(`${m.type()}: ${m.text().slice(0, 2000)}`);
+  });
+  page.on('pageerror', (e) => log.push(`page error: ${e.message.slice(0, 2000)}`));
+  page.on('requestfailed', (r) => log.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+}
+
 /** Signs in through the form and waits for the home page. */
 export async function login(page: Page, username: string) {
+  watchBrowser(page);
   await page.goto('/dang-nhap');
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(DEMO_PASSWORD);
@@ -13,7 +28,13 @@ export async function login(page: Page, username: string) {
 
 /** Waits until the WebAssembly app has hydrated the page (the body gets event handlers). */
 export async function waitForHydration(page: Page) {
-  await page.waitForFunction(() => (window as any).__khHydrated === true, null, { timeout: 30_000 });
+  watchBrowser(page);
+  try {
+    await page.waitForFunction(() => (window as any).__khHydrated === true, null, { timeout: 30_000 });
+  } catch (e) {
+    const log = browserLog.get(page) ?? [];
+    throw new Error(`${page.url()} did not hydrate. The browser said:\n${log.join('\n') || '(nothing)'}\n${e}`);
+  }
 }
 
 /** The value of an option in a unit picker, chosen by its group (parent) and its label. */

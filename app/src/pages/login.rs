@@ -2,7 +2,7 @@
 
 use crate::api::auth::{change_password, Login, PasswordChange};
 use crate::components::{
-    field_class, field_error, hard_navigate, use_lang, ErrorAlert, UserResource,
+    field_class, field_error, hard_navigate, use_lang, use_page_user, ErrorAlert,
 };
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -23,7 +23,6 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || safe_next(query.read().get("next"));
     let login = ServerAction::<Login>::new();
-    let user = expect_context::<UserResource>();
     Effect::new(move |_| {
         if let Some(Ok(me)) = login.value().get() {
             let target = if me.must_change_password {
@@ -39,21 +38,14 @@ pub fn LoginPage() -> impl IntoView {
         <div class="login-page">
             <div class="card">
                 <h1 class="page-title">{lang.t("Đăng nhập", "Sign in")}</h1>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        user.await
-                            .ok()
-                            .flatten()
-                            .map(|me| {
-                                view! {
-                                    <div class="alert alert-info">
-                                        {format!("{} {}. ", lang.t("Bạn đang đăng nhập là", "You are signed in as"), me.full_name)}
-                                        <a href="/">{lang.t("Vào trang chủ", "Go to the home page")}</a>
-                                    </div>
-                                }
-                            })
-                    })}
-                </Suspense>
+                {use_page_user().ok().flatten().map(|me| {
+                    view! {
+                        <div class="alert alert-info">
+                            {format!("{} {}. ", lang.t("Bạn đang đăng nhập là", "You are signed in as"), me.full_name)}
+                            <a href="/">{lang.t("Vào trang chủ", "Go to the home page")}</a>
+                        </div>
+                    }
+                })}
                 {move || match login.value().get() {
                     Some(Err(e)) => Some(view! { <ErrorAlert error=e /> }),
                     _ => None,
@@ -96,7 +88,6 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let lang = use_lang();
-    let user = expect_context::<UserResource>();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
@@ -106,26 +97,22 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <Title text=lang.t("Đổi mật khẩu", "Change password") />
         <h1 class="page-title">{lang.t("Đổi mật khẩu", "Change password")}</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match user.await.ok().flatten() {
-                    None => view! { <leptos_router::components::Redirect path="/dang-nhap?next=/doi-mat-khau" /> }.into_any(),
-                    Some(me) => {
-                        view! {
-                            <Show when=move || me.must_change_password>
-                                <div class="alert alert-warning">
-                                    {lang.t(
-                                        "Mật khẩu của bạn do quản trị viên đặt. Hãy đổi mật khẩu mới để tiếp tục.",
-                                        "Your password was set by an administrator. Choose a new one to continue.",
-                                    )}
-                                </div>
-                            </Show>
-                        }
-                            .into_any()
-                    }
+        {match use_page_user().ok().flatten() {
+            None => view! { <leptos_router::components::Redirect path="/dang-nhap?next=/doi-mat-khau" /> }.into_any(),
+            Some(me) => {
+                view! {
+                    <Show when=move || me.must_change_password>
+                        <div class="alert alert-warning">
+                            {lang.t(
+                                "Mật khẩu của bạn do quản trị viên đặt. Hãy đổi mật khẩu mới để tiếp tục.",
+                                "Your password was set by an administrator. Choose a new one to continue.",
+                            )}
+                        </div>
+                    </Show>
                 }
-            })}
-        </Suspense>
+                    .into_any()
+            }
+        }}
         <Show when=done>
             <div class="alert alert-success" role="status">
                 {lang.t("Đã đổi mật khẩu. ", "Password changed. ")}

@@ -237,6 +237,42 @@ pub async fn user_from_headers(
     }
 }
 
+/// The signed-in user of a page request, looked up before the page is rendered. Pages need
+/// the user synchronously: if they waited for it inside the render, everything below would be
+/// created after an await, in an order that varies from request to request, and the browser
+/// could not match the page's data to its own (a hydration failure). `app::shell` also writes
+/// it into the page so the browser starts with the same value.
+#[derive(Clone, Debug)]
+pub struct PageSession(pub AppResult<Option<SessionUser>>);
+
+/// Middleware: attaches [`PageSession`] to requests for pages (not to server functions, which
+/// look the caller up themselves, nor to files).
+pub async fn attach_page_session(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let last_segment = path.rsplit('/').next().unwrap_or_default();
+    let is_page = request.method() == axum::http::Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !last_segment.contains('.');
+    if is_page {
+        let user = user_from_headers(&state, request.headers()).await;
+        request.extensions_mut().insert(PageSession(user));
+    }
+    next.run(request).await
+}
+
+/// The [`PageSession`] of the page being rendered (signed out when there is none).
+pub fn page_session() -> AppResult<Option<SessionUser>> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageSession>().cloned())
+        .map(|session| session.0)
+        .unwrap_or(Ok(None))
+}
+
 /// Request headers inside a server function (or during server rendering).
 pub fn request_headers() -> HeaderMap {
     leptos::prelude::use_context::<axum::http::request::Parts>()
