@@ -110,3 +110,27 @@ test('form and list pages become interactive on every load', async ({ page }) =>
     }
   }
 });
+
+test('an officer adds a school, switches it off and on again, and finds it in the list', async ({ page }) => {
+  await login(page, 'canbo.trabinh');
+  await page.goto('/co-quan-don-vi/moi');
+  await waitForHydration(page);
+  await page.locator('#name').fill('Trường Tiểu học Trà Bình số 2');
+  await page.locator('#kind').selectOption('school');
+  const commune = await unitOptionValue(page, 'managing_unit_id', 'Huyện Trà Bồng', 'Xã Trà Bình');
+  await page.locator('#managing_unit_id').selectOption(commune);
+  await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+  await expect(page).toHaveURL(/\/co-quan-don-vi\/\d+\?saved=1$/);
+  await expect(page.getByRole('status')).toContainText('Đã lưu');
+  await waitForHydration(page);
+
+  // Each switch sends the version the form holds and takes the new one back.
+  await page.getByRole('button', { name: 'Ngừng hoạt động' }).click();
+  await expect(page.getByRole('button', { name: 'Hoạt động trở lại' })).toBeVisible();
+  await page.getByRole('button', { name: 'Hoạt động trở lại' }).click();
+  await expect(page.getByRole('button', { name: 'Ngừng hoạt động' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  await page.goto('/co-quan-don-vi?q=truong tieu hoc tra binh so 2');
+  await expect(page.getByRole('link', { name: 'Trường Tiểu học Trà Bình số 2' })).toBeVisible();
+});

@@ -220,3 +220,29 @@ async fn the_page_hands_its_user_to_the_browser() {
     let nobody: Value = serde_json::from_str(&block(&signed_out)).unwrap();
     assert_eq!(nobody, json!({ "Ok": null }));
 }
+
+#[tokio::test]
+async fn pages_send_visitors_to_sign_in_and_refuse_the_wrong_role() {
+    // Arrange
+    let app = spawn_app().await;
+    let leader = app.client_for("lanhdao").await;
+
+    // Act
+    let signed_out = app.client().get_page("/ho-gia-dinh/moi").await;
+    let wrong_role = leader.get_page("/nguoi-dung").await;
+    let wrong_role_status = wrong_role.status();
+    let wrong_role = wrong_role.text().await.unwrap();
+
+    // Assert: a browser without JavaScript follows the redirect too
+    assert_eq!(signed_out.status(), StatusCode::FOUND);
+    assert_eq!(
+        header(&signed_out, "location"),
+        "/dang-nhap?next=/ho-gia-dinh/moi"
+    );
+    assert_eq!(wrong_role_status, StatusCode::OK);
+    assert!(wrong_role.contains("Không có quyền"), "{wrong_role}");
+    assert!(
+        !wrong_role.contains("canbo.trabinh"),
+        "no user list for a leader"
+    );
+}

@@ -344,6 +344,16 @@ impl Client {
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// `GET path` as a browser asks for a page (`Accept: text/html`), redirects not followed.
+    pub async fn get_page(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
     /// `POST /import/upload?kind=<kind>` with the file as multipart field `file`.
     pub async fn upload(&self, kind: &str, filename: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
         self.post_file(&format!("/import/upload?kind={kind}"), filename, bytes)
