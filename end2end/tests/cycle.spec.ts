@@ -63,12 +63,17 @@ test('a household goes through the whole cycle: registered, scored live, returne
   await reviewer.getByRole('button', { name: 'Trả lại' }).click();
   await expect(reviewer.getByText('Bị trả lại').first()).toBeVisible();
 
-  // The officer sees the comment at GD2, fixes it and resubmits.
+  // The officer, now on a phone (360 px), sees the comment at GD2, fixes it and resubmits.
+  await officer.setViewportSize({ width: 360, height: 740 });
   await officer.goto(evaluationUrl);
   await waitForHydration(officer);
+  const overflow = await officer.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
   await expect(officer.locator('.comment-box', { hasText: 'Thiếu minh chứng học tập của người lớn' })).toBeVisible();
   await officer.locator(inputId('GD2.a')).fill('10');
   await expect(officer.locator('#live-total')).toHaveText('82');
+  // The score bar stays on screen while the officer works further down the form.
+  await expect(officer.locator('#live-total')).toBeInViewport();
   await waitForSave(officer);
   await officer.getByRole('button', { name: 'Gửi duyệt' }).click();
   await expect(officer.getByText('Chờ xét duyệt').first()).toBeVisible();
