@@ -288,6 +288,53 @@ pub fn unit_options_resource(
     )
 }
 
+/// The unit lists of one page, created when the page starts (see [`provide_unit_options`]).
+#[derive(Clone, Copy)]
+struct PageUnitOptions(StoredValue<Vec<(UnitOptionsKind, UnitOptionsResource)>>);
+
+/// Which list: units of one level (or all), and whether only those the user may write in.
+pub type UnitOptionsKind = (Option<OrgLevel>, bool);
+
+type UnitOptionsResource = Resource<Result<Vec<UnitOption>, AppError>>;
+
+/// Creates, at the top of a page, the unit lists its [`UnitSelect`]s will show, one per kind,
+/// shared by every select of that kind. A select that finds no list here makes its own, but
+/// then inside whatever suspense it sits in: the server may build that part of the page more
+/// than once, querying again each time, and a page full of them (one per user card) once hung
+/// the render. Nothing is created for a signed-out visitor, whom the page sends away anyway.
+pub fn provide_unit_options(kinds: &[UnitOptionsKind]) {
+    if !matches!(use_page_user(), Ok(Some(_))) {
+        return;
+    }
+    let lists = kinds
+        .iter()
+        .map(|&(level, writable)| ((level, writable), unit_options_resource(level, writable)))
+        .collect();
+    provide_context(PageUnitOptions(StoredValue::new(lists)));
+}
+
+/// Whether this page's user holds `permission` anywhere.
+pub fn page_user_can(permission: Permission) -> bool {
+    use_page_user()
+        .ok()
+        .flatten()
+        .is_some_and(|user| user.can(permission))
+}
+
+/// The page's shared list of this kind, or a new one.
+fn unit_options_for(level: Option<OrgLevel>, writable: bool) -> UnitOptionsResource {
+    use_context::<PageUnitOptions>()
+        .and_then(|lists| {
+            lists.0.with_value(|lists| {
+                lists
+                    .iter()
+                    .find(|(kind, _)| *kind == (level, writable))
+                    .map(|(_, list)| *list)
+            })
+        })
+        .unwrap_or_else(|| unit_options_resource(level, writable))
+}
+
 /// A `<select>` of org units grouped by their parent. `value` holds the chosen id (0 = none).
 #[component]
 pub fn UnitSelect(
@@ -305,7 +352,7 @@ pub fn UnitSelect(
     exclude_level: Option<OrgLevel>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let options = unit_options_resource(level, writable);
+    let options = unit_options_for(level, writable);
     view! {
         <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải danh sách…", "Loading list…")}</p> }>
             {move || {
@@ -561,7 +608,8 @@ where
         move |id| async move {
             match id {
                 Some(id) => load(id).await.map(Some),
-                None => settled(Ok(None)).await,
+                // Nothing to load; nobody waits for this (see below).
+                None => Ok(None),
             }
         },
     );
@@ -569,20 +617,27 @@ where
         <Guard permission=Permission::ReadRegistry let:me>
             {
                 let can_write = me.can(Permission::WriteRegistry);
-                view! {
-                    <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
-                        {move || Suspend::new(async move {
-                            match existing.await {
-                                Err(e) => view! {
-                                    <h1 class="page-title">{lang.t(title.0, title.1)}</h1>
-                                    <ErrorAlert error=e />
-                                    <p><a href=back_href>{lang.t("← Về danh sách", "← Back to the list")}</a></p>
+                // A new record's form is drawn at once, without a suspense: there is nothing to
+                // wait for, and a suspense around a value that is ready at once is where Leptos'
+                // server rendering now and then never finished.
+                move || match id.get() {
+                    None => form(None, can_write).into_view().into_any(),
+                    Some(_) => view! {
+                        <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
+                            {move || Suspend::new(async move {
+                                match existing.await {
+                                    Err(e) => view! {
+                                        <h1 class="page-title">{lang.t(title.0, title.1)}</h1>
+                                        <ErrorAlert error=e />
+                                        <p><a href=back_href>{lang.t("← Về danh sách", "← Back to the list")}</a></p>
+                                    }
+                                        .into_any(),
+                                    Ok(record) => form(record, can_write).into_view().into_any(),
                                 }
-                                    .into_any(),
-                                Ok(record) => form(record, can_write).into_view().into_any(),
-                            }
-                        })}
-                    </Suspense>
+                            })}
+                        </Suspense>
+                    }
+                        .into_any(),
                 }
             }
         </Guard>

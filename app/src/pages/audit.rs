@@ -63,6 +63,7 @@ fn audit_query_string(q: &AuditQuery) -> String {
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| {

@@ -21,6 +21,7 @@ const BASE: &str = "/dong-ho";
 
 #[component]
 pub fn ClanListPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(Some(OrgLevel::Commune), false)]);
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
@@ -93,6 +94,10 @@ pub fn ClanListPage() -> impl IntoView {
 
 #[component]
 pub fn ClanFormPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(
+        Some(OrgLevel::Commune),
+        crate::components::page_user_can(Permission::WriteRegistry),
+    )]);
     view! {
         <RecordFormPage title=("Dòng họ", "Clan") back_href=BASE load=get_clan
             form=|record, can_write| view! { <ClanForm clan=record can_write /> } />

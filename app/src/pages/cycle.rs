@@ -210,6 +210,7 @@ type RegistrationsResource = Resource<Result<Page<RegistrationRow>, AppError>>;
 /// `/dang-ky`: register subjects for a title and year, and see (and print) who is registered.
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let params = use_query_map();
     let filter = Memo::new(move |_| RegFilter::from_params(&params.read()));

@@ -125,6 +125,7 @@ fn today() -> chrono::NaiveDate {
 /// Decisions page: filters, the issuing form (reviewers) and the decisions of the year.
 #[component]
 pub fn DecisionsPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let query = use_query_map();
     let filters = Memo::new(move |_| Filters::from_query(&query.read()));

@@ -22,6 +22,7 @@ const BASE: &str = "/ho-gia-dinh";
 
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
@@ -234,6 +235,10 @@ enum SaveState {
 
 #[component]
 pub fn HouseholdFormPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(
+        Some(OrgLevel::Village),
+        crate::components::page_user_can(Permission::WriteRegistry),
+    )]);
     view! {
         <RecordFormPage title=("Hộ gia đình", "Household") back_href=BASE load=get_household
             form=|record, can_write| view! { <HouseholdForm household=record can_write /> } />

@@ -23,6 +23,7 @@ const BASE: &str = "/co-quan-don-vi";
 
 #[component]
 pub fn OrganisationListPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
@@ -88,6 +89,10 @@ pub fn OrganisationListPage() -> impl IntoView {
 
 #[component]
 pub fn OrganisationFormPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(
+        None,
+        crate::components::page_user_can(Permission::WriteRegistry),
+    )]);
     view! {
         <RecordFormPage title=("Đơn vị", "Unit") back_href=BASE load=get_organisation
             form=|record, can_write| view! { <OrganisationForm org=record can_write /> } />

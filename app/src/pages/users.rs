@@ -26,6 +26,7 @@ fn role_select(value: RwSignal<Role>, id: impl Into<String>) -> impl IntoView {
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let search = RwSignal::new(String::new());
     let changes = RwSignal::new(0u32);
