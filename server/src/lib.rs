@@ -10,7 +10,7 @@ use app::server::config::Config;
 use app::server::{db, demo, AppState};
 use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -18,9 +18,11 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// A bound, ready-to-run server.
@@ -75,7 +77,6 @@ pub fn router(state: AppState) -> Router {
         ),
     ];
     let mut router = Router::new()
-        .merge(app::server::http::routes())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -85,6 +86,15 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(options.clone()),
         )
+        // Pages and server functions answer in well under a second. One that has not answered
+        // in 30 s never will (Leptos' server rendering very rarely stalls, see ARCHITECTURE.md):
+        // answer 503 so the browser can retry instead of waiting forever. Uploads and downloads
+        // (the plain routes merged below) may legitimately take longer on a slow line.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .merge(app::server::http::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
