@@ -130,29 +130,35 @@ pub async fn create_unit(input: NewUnitInput) -> Result<OrgUnit, AppError> {
     .await
 }
 
-/// Renames a unit (code and name).
+/// Renames a unit (code and name). `version` is the one the caller saw: a unit changed since
+/// gives 409 with its current values.
 #[server(prefix = "/api", endpoint = "units/rename", input = Json)]
-pub async fn rename_unit(id: i64, code: String, name: String) -> Result<OrgUnit, AppError> {
+pub async fn rename_unit(
+    id: i64,
+    version: i64,
+    code: String,
+    name: String,
+) -> Result<OrgUnit, AppError> {
     as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
-        org_units::rename(&state.db, &user, id, &code, &name).await
+        org_units::rename(&state.db, &user, id, version, &code, &name).await
     })
     .await
 }
 
-/// Deactivates or reactivates a unit.
+/// Deactivates or reactivates a unit (409 if it changed since `version`).
 #[server(prefix = "/api", endpoint = "units/set-active", input = Json)]
-pub async fn set_unit_active(id: i64, active: bool) -> Result<OrgUnit, AppError> {
+pub async fn set_unit_active(id: i64, version: i64, active: bool) -> Result<OrgUnit, AppError> {
     as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
-        org_units::set_active(&state.db, &user, id, active).await
+        org_units::set_active(&state.db, &user, id, version, active).await
     })
     .await
 }
 
-/// Moves a unit (with its subtree) under another parent.
+/// Moves a unit (with its subtree) under another parent (409 if it changed since `version`).
 #[server(prefix = "/api", endpoint = "units/move", input = Json)]
-pub async fn move_unit(id: i64, new_parent_id: i64) -> Result<OrgUnit, AppError> {
+pub async fn move_unit(id: i64, version: i64, new_parent_id: i64) -> Result<OrgUnit, AppError> {
     as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
-        org_units::move_unit(&state.db, &user, id, new_parent_id).await
+        org_units::move_unit(&state.db, &user, id, version, new_parent_id).await
     })
     .await
 }

@@ -86,6 +86,8 @@ pub struct OrgUnit {
     pub active: bool,
     /// Number of direct children (for the tree browser).
     pub child_count: i64,
+    /// Optimistic-locking version: a rename, move or (de)activation names the version it saw.
+    pub version: i64,
 }
 
 /// True when `path` is `ancestor` or lies below it. Both are materialised paths ending in `/`.
@@ -104,6 +106,19 @@ pub fn path_ids(path: &str) -> Vec<i64> {
         .filter(|s| !s.is_empty())
         .filter_map(|s| s.parse().ok())
         .collect()
+}
+
+/// The form codes are compared in: trimmed, ASCII lower case. The database's unique index is
+/// on `lower(code)`, and every lookup by code (forms, imports, their commit) uses this key, so
+/// "51-tb" finds "51-TB" everywhere or nowhere.
+pub fn code_key(code: &str) -> String {
+    code.trim().to_ascii_lowercase()
+}
+
+/// Whether `path` is the path of a top-level unit (`/1/`): an administrator there manages the
+/// whole tree, including accounts that belong to no unit yet.
+pub fn is_root_path(path: &str) -> bool {
+    path_ids(path).len() == 1 && path.starts_with('/') && path.ends_with('/')
 }
 
 /// Validates an official code: 1–20 letters, digits, `-`, `_` or `.`.
@@ -146,6 +161,19 @@ mod tests {
         for outside in ["/1/40/", "/1/3/", "/1/5/", "/2/"] {
             assert!(!(outside >= p && outside < hi.as_str()), "{outside}");
         }
+    }
+
+    #[test]
+    fn codes_compare_without_case() {
+        assert_eq!(code_key(" 51-TB "), code_key("51-tb"));
+        assert_ne!(code_key("51-TB"), code_key("51-TC"));
+    }
+
+    #[test]
+    fn only_top_level_paths_are_roots() {
+        assert!(is_root_path("/1/"));
+        assert!(!is_root_path("/1/4/"));
+        assert!(!is_root_path("/"));
     }
 
     #[test]

@@ -142,6 +142,9 @@ fn UnitAdmin(unit: OrgUnit, changes: RwSignal<u32>) -> impl IntoView {
     let new_code = RwSignal::new(String::new());
     let new_name = RwSignal::new(String::new());
     let parent_id = unit.id;
+    // The version this page saw: a change made by someone else since gives a conflict message
+    // instead of silently undoing theirs.
+    let version = unit.version;
     let add = Action::new(move |input: &NewUnitInput| create_unit(input.clone()));
     Effect::new(move |_| {
         if let Some(r) = add.value().get() {
@@ -155,7 +158,7 @@ fn UnitAdmin(unit: OrgUnit, changes: RwSignal<u32>) -> impl IntoView {
     let rename_code = RwSignal::new(unit.code.clone());
     let rename_name = RwSignal::new(unit.name.clone());
     let rename = Action::new(move |(code, name): &(String, String)| {
-        rename_unit(parent_id, code.clone(), name.clone())
+        rename_unit(parent_id, version, code.clone(), name.clone())
     });
     Effect::new(move |_| {
         if let Some(r) = rename.value().get() {
@@ -163,14 +166,14 @@ fn UnitAdmin(unit: OrgUnit, changes: RwSignal<u32>) -> impl IntoView {
         }
     });
     let active = unit.active;
-    let toggle = Action::new(move |to: &bool| set_unit_active(parent_id, *to));
+    let toggle = Action::new(move |to: &bool| set_unit_active(parent_id, version, *to));
     Effect::new(move |_| {
         if let Some(r) = toggle.value().get() {
             done(r, lang.t("Đã cập nhật trạng thái.", "Status updated."));
         }
     });
     let move_to = RwSignal::new(0i64);
-    let moving = Action::new(move |to: &i64| move_unit(parent_id, *to));
+    let moving = Action::new(move |to: &i64| move_unit(parent_id, version, *to));
     Effect::new(move |_| {
         if let Some(r) = moving.value().get() {
             done(r, lang.t("Đã chuyển đơn vị.", "Unit moved."));

@@ -721,6 +721,10 @@ fn common_prefix<'a>(paths: impl Iterator<Item = &'a str>) -> String {
 // ---------------------------------------------------------------------------------------------
 // Org-unit tree import
 
+use crate::domain::org::code_key;
+use crate::server::auth::require_at;
+use crate::server::db::Conn;
+
 /// What an org-unit import row will do.
 #[derive(Debug, Clone, PartialEq)]
 enum UnitAction {
@@ -738,8 +742,12 @@ struct UnitRow {
     action: UnitAction,
 }
 
+/// Checks every row of a unit file against the tree as `conn` sees it. The commit calls this
+/// again inside its write transaction, so what it writes was checked — codes, parents, levels
+/// and the caller's scope — against exactly the tree it writes into. Codes are compared by
+/// [`code_key`], the same key as the database's unique index and [`org_units::get_by_code`].
 async fn validate_units(
-    pool: &Pool,
+    conn: &mut Conn,
     user: &SessionUser,
     table: &Table,
     mapping: &[Option<ImportField>],
@@ -757,10 +765,10 @@ async fn validate_units(
     let existing: HashMap<String, Existing> = sqlx::query_as::<_, Existing>(
         "SELECT u.id, u.code, u.name, u.level, u.path, p.code AS parent_code FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|e| (e.code.to_lowercase(), e))
+    .map(|e| (code_key(&e.code), e))
     .collect();
     let col = |f: ImportField| column_name(&table.headers, mapping, f);
     let mut errors = Vec::new();
@@ -778,7 +786,7 @@ async fn validate_units(
     // First pass: every code of the file with its level, so parents may come later in the file.
     let mut in_file: HashMap<String, (usize, Option<OrgLevel>)> = HashMap::new();
     for (row_no, cells) in &table.rows {
-        let code = value(cells, mapping, ImportField::UnitCode).to_lowercase();
+        let code = code_key(value(cells, mapping, ImportField::UnitCode));
         let level = OrgLevel::parse(value(cells, mapping, ImportField::UnitLevel));
         if !code.is_empty() && !in_file.contains_key(&code) {
             in_file.insert(code, (*row_no, level));
@@ -803,10 +811,10 @@ async fn validate_units(
             );
             ok = false;
         } else if in_file
-            .get(&code.to_lowercase())
+            .get(&code_key(&code))
             .is_some_and(|(first, _)| *first != row_no)
         {
-            let first = in_file[&code.to_lowercase()].0;
+            let first = in_file[&code_key(&code)].0;
             push(
                 &mut errors,
                 row_no,
@@ -838,9 +846,9 @@ async fn validate_units(
         let parent_level =
             if parent_code.is_empty() {
                 None
-            } else if let Some((_, l)) = in_file.get(&parent_code.to_lowercase()) {
+            } else if let Some((_, l)) = in_file.get(&code_key(&parent_code)) {
                 *l
-            } else if let Some(e) = existing.get(&parent_code.to_lowercase()) {
+            } else if let Some(e) = existing.get(&code_key(&parent_code)) {
                 if !user.can_at(Permission::ManageOrgUnits, &e.path) {
                     push(&mut errors, row_no, col(ImportField::ParentCode), Msg::new(
                     format!("Đơn vị cấp trên \"{parent_code}\" nằm ngoài phạm vi quản lý của bạn."),
@@ -875,11 +883,7 @@ async fn validate_units(
                 ok = false;
             }
             None => {
-                let top_admin = user.assignments.iter().any(|a| {
-                    a.role.grants(Permission::ManageOrgUnits)
-                        && a.unit_path.matches('/').count() == 2
-                });
-                if !top_admin {
+                if !user.can_at_root(Permission::ManageOrgUnits) {
                     push(
                         &mut errors,
                         row_no,
@@ -914,12 +918,10 @@ async fn validate_units(
             }
             Some(_) => {}
         }
-        let action = match existing.get(&code.to_lowercase()) {
+        let action = match existing.get(&code_key(&code)) {
             None => UnitAction::Create,
             Some(e) => {
-                if e.parent_code.as_deref().unwrap_or("").to_lowercase()
-                    != parent_code.to_lowercase()
-                {
+                if code_key(e.parent_code.as_deref().unwrap_or("")) != code_key(&parent_code) {
                     push(&mut errors, row_no, col(ImportField::ParentCode), Msg::new(
                         format!("Đơn vị \"{code}\" đã có và thuộc đơn vị cấp trên khác. Hãy dùng chức năng Chuyển đơn vị."),
                         format!("Unit \"{code}\" exists under another parent. Use Move instead."),
@@ -1014,7 +1016,8 @@ pub async fn preview_units(
     mapping: &[Option<ImportField>],
 ) -> AppResult<ImportPreview> {
     let (table, _) = load_batch(pool, user, batch_id, ImportKind::OrgUnits).await?;
-    Ok(validate_units(pool, user, &table, mapping).await?.0)
+    let mut conn = pool.acquire().await?;
+    Ok(validate_units(&mut conn, user, &table, mapping).await?.0)
 }
 
 /// Imports an org-unit file: all rows or none. Parents are created before their children.
@@ -1025,12 +1028,14 @@ pub async fn commit_units(
     mapping: &[Option<ImportField>],
 ) -> AppResult<ImportOutcome> {
     let (table, filename) = load_batch(pool, user, batch_id, ImportKind::OrgUnits).await?;
-    let (preview, mut rows) = validate_units(pool, user, &table, mapping).await?;
+    // Validate again under the write lock: the tree (and the caller's scope over it) may have
+    // changed since the preview, and what is written must be what was checked.
+    let mut tx = db::begin_write(pool).await?;
+    let (preview, mut rows) = validate_units(&mut tx, user, &table, mapping).await?;
     if preview.error_count > 0 {
         return Err(refuse_with_errors(&preview));
     }
     rows.sort_by_key(|r| r.level);
-    let mut tx = db::begin_write(pool).await?;
     let mut changed = 0usize;
     let mut first_path: Option<String> = None;
     for r in &rows {
@@ -1075,6 +1080,14 @@ pub async fn commit_units(
                             })?,
                     )
                 };
+                // The last word on scope, on the parent as this transaction sees it.
+                match &parent {
+                    Some(p) => require_at(user, Permission::ManageOrgUnits, &p.path)?,
+                    None if !user.can_at_root(Permission::ManageOrgUnits) => {
+                        return Err(AppError::forbidden())
+                    }
+                    None => {}
+                }
                 let unit = org_units::insert(
                     &mut tx,
                     &org_units::NewUnit {

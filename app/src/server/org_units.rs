@@ -2,7 +2,7 @@
 
 use crate::api::org_units::AreaSummary;
 use crate::domain::auth::{Permission, SessionUser};
-use crate::domain::org::{subtree_upper_bound, valid_code, OrgLevel, OrgUnit};
+use crate::domain::org::{code_key, subtree_upper_bound, valid_code, OrgLevel, OrgUnit};
 use crate::domain::text::{clean, search_key};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::audit::{self, Change};
@@ -63,6 +63,7 @@ struct Row {
     path: String,
     active: bool,
     child_count: i64,
+    version: i64,
 }
 
 impl Row {
@@ -76,33 +77,70 @@ impl Row {
             path: self.path,
             active: self.active,
             child_count: self.child_count,
+            version: self.version,
         }
     }
 }
 
 const SELECT: &str = "SELECT u.id, u.parent_id, u.level, u.code, u.name, u.path, u.active,
-    (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count
+    (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count, u.version
     FROM org_units u";
 
 /// One unit by id.
 pub async fn get(pool: &Pool, id: i64) -> AppResult<Option<OrgUnit>> {
+    let mut conn = pool.acquire().await?;
+    get_in(&mut conn, id).await
+}
+
+/// One unit by id, read on `conn` (inside a write transaction: what the change will see).
+pub async fn get_in(conn: &mut Conn, id: i64) -> AppResult<Option<OrgUnit>> {
     let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.id = $1"))
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?;
     Ok(row.map(Row::into_unit))
 }
 
-/// One unit by its official code, ignoring case the way imports match codes (an import
-/// preview accepts `51-tb` for `51-TB`, so the commit must find it too). An exact match wins.
+/// One unit by its official code, ignoring case ([`code_key`]; codes are unique that way).
 pub async fn get_by_code(conn: &mut Conn, code: &str) -> AppResult<Option<OrgUnit>> {
-    let row = sqlx::query_as::<_, Row>(&format!(
-        "{SELECT} WHERE lower(u.code) = lower($1) ORDER BY u.code = $1 DESC, u.id LIMIT 1"
-    ))
-    .bind(code)
-    .fetch_optional(conn)
-    .await?;
+    let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE lower(u.code) = $1"))
+        .bind(code_key(code))
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(Row::into_unit))
+}
+
+/// Whether an insert or update failed because the code is taken (in any letter case).
+fn is_code_taken(err: &sqlx::Error) -> bool {
+    db::is_unique_violation(err, "org_units_code_key")
+        || db::is_unique_violation(err, "org_units_code_ci_key")
+}
+
+fn code_taken(code: &str) -> AppError {
+    AppError::field(
+        "code",
+        format!("Mã đơn vị \"{code}\" đã tồn tại (không phân biệt chữ hoa, chữ thường)."),
+        format!("Unit code \"{code}\" already exists (letter case does not matter)."),
+    )
+}
+
+/// Inside a write transaction: the unit as stored now, if its version is still `expected`
+/// and the caller may still manage it; otherwise a conflict carrying the current unit (it was
+/// renamed, moved or switched since the caller loaded it) or a refusal.
+async fn claim_for_change(
+    conn: &mut Conn,
+    user: &SessionUser,
+    id: i64,
+    expected: i64,
+) -> AppResult<OrgUnit> {
+    let current = get_in(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+    require_at(user, Permission::ManageOrgUnits, &current.path)?;
+    if current.version != expected {
+        return Err(AppError::conflict(serde_json::to_string(&current).ok()));
+    }
+    Ok(current)
 }
 
 /// Direct children of a unit, by name.
@@ -262,13 +300,7 @@ pub async fn insert(
     .await;
     let id = match inserted {
         Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e, "org_units_code_key") => {
-            return Err(AppError::field(
-                "code",
-                format!("Mã đơn vị \"{code}\" đã tồn tại."),
-                format!("Unit code \"{code}\" already exists."),
-            ))
-        }
+        Err(e) if is_code_taken(&e) => return Err(code_taken(&code)),
         Err(e) => return Err(e.into()),
     };
     let path = format!("{}{id}/", parent.map(|p| p.path.as_str()).unwrap_or("/"));
@@ -286,6 +318,7 @@ pub async fn insert(
         path,
         active: true,
         child_count: 0,
+        version: 1,
     })
 }
 
@@ -304,9 +337,7 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: NewUnit) -> AppResul
         // A new province needs an administrator at the root of an existing tree: only a
         // user with an assignment at a top-level unit may add top-level units.
         None => {
-            if !user.assignments.iter().any(|a| {
-                a.role.grants(Permission::ManageOrgUnits) && a.unit_path.matches('/').count() == 2
-            }) {
+            if !user.can_at_root(Permission::ManageOrgUnits) {
                 return Err(AppError::forbidden());
             }
         }
@@ -331,18 +362,15 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: NewUnit) -> AppResul
     Ok(unit)
 }
 
-/// Renames a unit (and optionally changes its code).
+/// Renames a unit (and optionally changes its code), if it is still at `version`.
 pub async fn rename(
     pool: &Pool,
     user: &SessionUser,
     id: i64,
+    version: i64,
     code: &str,
     name: &str,
 ) -> AppResult<OrgUnit> {
-    let before = get(pool, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
-    require_at(user, Permission::ManageOrgUnits, &before.path)?;
     let code = code.trim().to_string();
     let name = clean(name);
     let errors = check_code_and_name(&code, &name);
@@ -350,6 +378,7 @@ pub async fn rename(
         return Err(AppError::Validation(errors));
     }
     let mut tx = db::begin_write(pool).await?;
+    let before = claim_for_change(&mut tx, user, id, version).await?;
     let res = sqlx::query(
         "UPDATE org_units SET code = $1, name = $2, search_key = $3, updated_at = $4, version = version + 1 WHERE id = $5",
     )
@@ -362,18 +391,13 @@ pub async fn rename(
     .await;
     match res {
         Ok(_) => {}
-        Err(e) if db::is_unique_violation(&e, "org_units_code_key") => {
-            return Err(AppError::field(
-                "code",
-                format!("Mã đơn vị \"{code}\" đã tồn tại."),
-                format!("Unit code \"{code}\" already exists."),
-            ))
-        }
+        Err(e) if is_code_taken(&e) => return Err(code_taken(&code)),
         Err(e) => return Err(e.into()),
     }
     let after = OrgUnit {
         code,
         name,
+        version: before.version + 1,
         ..before.clone()
     };
     audit::record(
@@ -394,18 +418,17 @@ pub async fn rename(
     Ok(after)
 }
 
-/// Deactivates or reactivates a unit. A unit with active children cannot be deactivated.
+/// Deactivates or reactivates a unit, if it is still at `version`. A unit with active children
+/// cannot be deactivated.
 pub async fn set_active(
     pool: &Pool,
     user: &SessionUser,
     id: i64,
+    version: i64,
     active: bool,
 ) -> AppResult<OrgUnit> {
-    let before = get(pool, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
-    require_at(user, Permission::ManageOrgUnits, &before.path)?;
     let mut tx = db::begin_write(pool).await?;
+    let before = claim_for_change(&mut tx, user, id, version).await?;
     if !active {
         let active_children: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE parent_id = $1 AND active")
@@ -429,6 +452,7 @@ pub async fn set_active(
     .await?;
     let after = OrgUnit {
         active,
+        version: before.version + 1,
         ..before.clone()
     };
     audit::record(
@@ -449,21 +473,21 @@ pub async fn set_active(
     Ok(after)
 }
 
-/// Moves a unit (and its whole subtree) under a new parent. The caller needs ManageOrgUnits at
-/// both the unit and the new parent; a unit cannot move into its own subtree.
+/// Moves a unit (and its whole subtree) under a new parent, if the unit is still at `version`.
+/// The caller needs ManageOrgUnits at both the unit and the new parent; a unit cannot move into
+/// its own subtree.
 pub async fn move_unit(
     pool: &Pool,
     user: &SessionUser,
     id: i64,
+    version: i64,
     new_parent_id: i64,
 ) -> AppResult<OrgUnit> {
-    let unit = get(pool, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
-    let parent = get(pool, new_parent_id)
+    let mut tx = db::begin_write(pool).await?;
+    let unit = claim_for_change(&mut tx, user, id, version).await?;
+    let parent = get_in(&mut tx, new_parent_id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị cấp trên mới", "New parent unit"))?;
-    require_at(user, Permission::ManageOrgUnits, &unit.path)?;
     require_at(user, Permission::ManageOrgUnits, &parent.path)?;
     if parent.path.starts_with(&unit.path) {
         return Err(AppError::field(
@@ -489,7 +513,6 @@ pub async fn move_unit(
     }
     let new_path = format!("{}{}/", parent.path, unit.id);
     let old_path = unit.path.clone();
-    let mut tx = db::begin_write(pool).await?;
     // Rewrite the path prefix of the whole subtree in one statement.
     sqlx::query(
         "UPDATE org_units SET path = $1 || substr(path, $2), updated_at = $3
@@ -521,6 +544,7 @@ pub async fn move_unit(
     let after = OrgUnit {
         parent_id: Some(parent.id),
         path: new_path.clone(),
+        version: unit.version + 1,
         ..unit.clone()
     };
     audit::record(

@@ -234,6 +234,15 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("unit {id}: {e}"))
     }
 
+    /// The stored optimistic-locking version of the org unit with `id` (what a page would send).
+    pub async fn unit_version(&self, id: i64) -> i64 {
+        sqlx::query_scalar("SELECT version FROM org_units WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("unit {id}: {e}"))
+    }
+
     /// The id of a user.
     pub async fn user_id(&self, username: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM users WHERE username = $1")

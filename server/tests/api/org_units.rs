@@ -39,7 +39,7 @@ async fn an_administrator_creates_and_renames_a_village() {
     let renamed = admin
         .ok(
             "units/rename",
-            json!({ "id": id, "code": "51-TB-02-91", "name": "Thôn Đổi Tên" }),
+            json!({ "id": id, "version": app.unit_version(id).await, "code": "51-TB-02-91", "name": "Thôn Đổi Tên" }),
         )
         .await;
 
@@ -126,7 +126,7 @@ async fn a_moved_village_takes_its_households_to_the_new_commune() {
     let moved = admin
         .ok(
             "units/move",
-            json!({ "id": village, "new_parent_id": commune_b }),
+            json!({ "id": village, "version": app.unit_version(village).await, "new_parent_id": commune_b }),
         )
         .await;
 
@@ -201,7 +201,7 @@ async fn a_moved_commune_takes_its_whole_subtree_along() {
     let moved = admin
         .ok(
             "units/move",
-            json!({ "id": commune, "new_parent_id": district_id }),
+            json!({ "id": commune, "version": app.unit_version(commune).await, "new_parent_id": district_id }),
         )
         .await;
 
@@ -252,13 +252,13 @@ async fn a_unit_with_active_children_cannot_be_deactivated() {
     let (status, body) = admin
         .post_fn(
             "units/set-active",
-            json!({ "id": commune, "active": false }),
+            json!({ "id": commune, "version": app.unit_version(commune).await, "active": false }),
         )
         .await;
     let leaf = admin
         .ok(
             "units/set-active",
-            json!({ "id": empty_village["id"], "active": false }),
+            json!({ "id": empty_village["id"], "version": app.unit_version(empty_village["id"].as_i64().unwrap()).await, "active": false }),
         )
         .await;
 
@@ -291,13 +291,13 @@ async fn a_unit_cannot_move_into_its_own_subtree() {
     let into_child: (StatusCode, Value) = admin
         .post_fn(
             "units/move",
-            json!({ "id": district, "new_parent_id": commune }),
+            json!({ "id": district, "version": app.unit_version(district).await, "new_parent_id": commune }),
         )
         .await;
     let into_itself: (StatusCode, Value) = admin
         .post_fn(
             "units/move",
-            json!({ "id": commune, "new_parent_id": commune }),
+            json!({ "id": commune, "version": app.unit_version(commune).await, "new_parent_id": commune }),
         )
         .await;
 
@@ -332,7 +332,7 @@ async fn an_officer_cannot_change_the_tree() {
     let rename = officer
         .post_fn(
             "units/rename",
-            json!({ "id": village, "code": "51-TB-02-01", "name": "Thôn Khác" }),
+            json!({ "id": village, "version": app.unit_version(village).await, "code": "51-TB-02-01", "name": "Thôn Khác" }),
         )
         .await;
 
