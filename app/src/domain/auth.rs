@@ -147,6 +147,14 @@ impl SessionUser {
         roots
     }
 
+    /// Whether the user holds `permission` at a top-level unit of the tree (the whole
+    /// province): only such a user may add provinces or manage accounts that belong to no unit.
+    pub fn can_at_root(&self, permission: Permission) -> bool {
+        self.assignments
+            .iter()
+            .any(|a| a.role.grants(permission) && crate::domain::org::is_root_path(&a.unit_path))
+    }
+
     /// Whether the user has any role that grants `permission` (for the navigation).
     pub fn has_role(&self, role: Role) -> bool {
         self.assignments.iter().any(|a| a.role == role)

@@ -32,7 +32,7 @@ pub async fn list(pool: &Pool, admin: &SessionUser, q: &str) -> AppResult<Vec<Us
             .assignments
             .iter()
             .any(|a| scopes.iter().any(|s| path_is_within(&a.unit_path, s)))
-            || (user.assignments.is_empty() && scopes.iter().any(|s| s.matches('/').count() == 2));
+            || (user.assignments.is_empty() && admin.can_at_root(Permission::ManageUsers));
         if !visible {
             continue;
         }
@@ -104,13 +104,29 @@ pub async fn load_user_any(pool: &Pool, id: i64) -> AppResult<Option<UserRow>> {
     }))
 }
 
-/// Whether `admin` may manage `user`: every one of the user's assignments lies in the admin's
-/// scope (a commune administrator cannot lock out a provincial one).
+/// Whether `admin` may manage `user` (assign, unassign, reset, lock): every one of the user's
+/// assignments lies in the admin's scope, so a commune administrator can neither lock out a
+/// provincial one nor take over an account that also works elsewhere. An account with no
+/// assignment belongs to no unit: only an administrator of the whole tree manages it.
 fn may_manage(admin: &SessionUser, user: &UserRow) -> bool {
+    if user.assignments.is_empty() {
+        return admin.can_at_root(Permission::ManageUsers);
+    }
     user.assignments
         .iter()
         .all(|a| admin.can_at(Permission::ManageUsers, &a.unit_path))
-        && (admin.can(Permission::ManageUsers))
+}
+
+/// [`may_manage`] as an error.
+fn require_manage(admin: &SessionUser, user: &UserRow) -> AppResult<()> {
+    if may_manage(admin, user) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(crate::i18n::Msg::new(
+            "Bạn không có quyền thay đổi tài khoản này: tài khoản có vai trò ở đơn vị ngoài phạm vi quản lý của bạn, chỉ quản trị viên cấp trên mới thay đổi được.",
+            "You may not change this account: it holds roles outside your area, so only a higher-level administrator can.",
+        )))
+    }
 }
 
 fn audit_path(user: &UserRow) -> String {
@@ -144,6 +160,11 @@ pub async fn create(pool: &Pool, admin: &SessionUser, input: NewUser) -> AppResu
             "Vui lòng nhập họ tên.",
             "Please enter the full name.",
         ));
+    } else if let Err(message) = crate::domain::text::check_person_name(&full_name) {
+        errors.push(FieldError {
+            field: "full_name".into(),
+            message,
+        });
     }
     if let Err(m) = check_new_password(&input.password, &username) {
         errors.push(FieldError {
@@ -226,6 +247,7 @@ pub async fn add_assignment(
     let user = load_user_any(pool, user_id)
         .await?
         .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+    require_manage(admin, &user)?;
     let unit = org_units::get(pool, unit_id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
@@ -289,6 +311,10 @@ pub async fn remove_assignment(
     .await?
     .ok_or_else(|| AppError::not_found("phân quyền", "Assignment"))?;
     require_at(admin, Permission::ManageUsers, &row.path)?;
+    let user = load_user_any(pool, row.user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+    require_manage(admin, &user)?;
     if row.user_id == admin.id && row.role == Role::Admin.code() {
         return Err(AppError::bad_request(
             "Bạn không thể tự gỡ quyền quản trị của mình.",
@@ -330,9 +356,7 @@ pub async fn set_active(
     let user = load_user_any(pool, user_id)
         .await?
         .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
-    if !may_manage(admin, &user) {
-        return Err(AppError::forbidden());
-    }
+    require_manage(admin, &user)?;
     if user.id == admin.id {
         return Err(AppError::bad_request(
             "Bạn không thể tự khoá tài khoản của mình.",
@@ -384,9 +408,7 @@ pub async fn reset_password(
     let user = load_user_any(pool, user_id)
         .await?
         .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
-    if !may_manage(admin, &user) {
-        return Err(AppError::forbidden());
-    }
+    require_manage(admin, &user)?;
     if let Err(m) = check_new_password(&password, &user.username) {
         return Err(AppError::Validation(vec![FieldError {
             field: "password".into(),
