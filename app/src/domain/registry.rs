@@ -2,7 +2,7 @@
 //! doanh nghiệp). Input types with their validation rules, shared by the form (instant
 //! feedback) and the server (the authority).
 
-use crate::domain::text::clean;
+use crate::domain::text::{check_person_name, clean};
 use crate::error::FieldError;
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -198,6 +198,16 @@ fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, vi: &str, en
     }
 }
 
+/// Adds the person-name problem of `value` (see [`check_person_name`]) to `errors`.
+fn person_name(errors: &mut Vec<FieldError>, field: &str, value: &str) {
+    if let Err(message) = check_person_name(value) {
+        errors.push(FieldError {
+            field: field.to_string(),
+            message,
+        });
+    }
+}
+
 fn max_len(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
     if value.chars().count() > max {
         errors.push(FieldError::new(
@@ -271,6 +281,7 @@ impl HouseholdInput {
             "the head of household's name",
         );
         max_len(&mut errors, "head_name", &self.head_name, 100);
+        person_name(&mut errors, "head_name", &self.head_name);
         if self.head_name.chars().any(|c| c.is_ascii_digit()) {
             errors.push(FieldError::new(
                 "head_name",
@@ -304,6 +315,7 @@ impl HouseholdInput {
                 &m.full_name,
                 100,
             );
+            person_name(&mut errors, &format!("members.{i}.full_name"), &m.full_name);
             max_len(
                 &mut errors,
                 &format!("members.{i}.relation"),
@@ -357,6 +369,7 @@ impl ClanInput {
             "the representative",
         );
         max_len(&mut errors, "representative", &self.representative, 100);
+        person_name(&mut errors, "representative", &self.representative);
         check_phone(&mut errors, "phone", &mut self.phone);
         self.household_ids.sort_unstable();
         self.household_ids.dedup();
@@ -391,6 +404,7 @@ impl OrganisationInput {
         );
         max_len(&mut errors, "name", &self.name, 200);
         max_len(&mut errors, "head_name", &self.head_name, 100);
+        person_name(&mut errors, "head_name", &self.head_name);
         max_len(&mut errors, "address", &self.address, 200);
         check_phone(&mut errors, "phone", &mut self.phone);
         if errors.is_empty() {

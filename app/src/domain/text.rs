@@ -11,11 +11,50 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
-/// Trims, collapses inner runs of whitespace to one space and converts to NFC.
-/// Used on every name, address and free-text field before it is validated or stored.
+/// Whether `c` is invisible and has no place in stored text: control characters (other than
+/// the whitespace that [`clean`] folds into spaces), zero-width spaces and joiners, the soft
+/// hyphen, the byte-order mark and the bidirectional overrides. Pasted from a web page or a
+/// chat message, they make two equal names compare unequal, hide text in exports, or reverse
+/// what a reader sees (U+202E).
+pub fn is_invisible(c: char) -> bool {
+    (c.is_control() && !c.is_whitespace())
+        || matches!(c,
+            '\u{00AD}'                  // soft hyphen
+            | '\u{180E}'                // Mongolian vowel separator (an old zero-width space)
+            | '\u{200B}'..='\u{200F}'    // zero-width space, non-joiner, joiner, LRM, RLM
+            | '\u{202A}'..='\u{202E}'    // bidirectional embeddings and overrides
+            | '\u{2060}'..='\u{2064}'    // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}'    // bidirectional isolates
+            | '\u{FEFF}'                // byte-order mark / zero-width no-break space
+        )
+}
+
+/// Trims, removes invisible characters ([`is_invisible`]), collapses inner runs of whitespace
+/// (tabs and line breaks included) to one space and converts to NFC. Used on every name,
+/// address and free-text field before it is validated or stored.
 pub fn clean(s: &str) -> String {
-    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let visible: String = s.chars().filter(|c| !is_invisible(*c)).collect();
+    let joined = visible.split_whitespace().collect::<Vec<_>>().join(" ");
     nfc(&joined)
+}
+
+/// Checks a cleaned person's name: it must contain a letter, and it must not start with `=`,
+/// `+`, `-` or `@`, which a spreadsheet opening an export would run as a formula ("CSV
+/// injection"). Returns the problem in both languages.
+pub fn check_person_name(name: &str) -> Result<(), crate::i18n::Msg> {
+    if name.starts_with(['=', '+', '-', '@']) {
+        return Err(crate::i18n::Msg::new(
+            "Họ tên không được bắt đầu bằng dấu =, +, - hoặc @.",
+            "A name cannot start with =, +, - or @.",
+        ));
+    }
+    if !name.is_empty() && !name.chars().any(char::is_alphabetic) {
+        return Err(crate::i18n::Msg::new(
+            "Họ tên phải có ít nhất một chữ cái.",
+            "A name needs at least one letter.",
+        ));
+    }
+    Ok(())
 }
 
 /// The accent- and case-insensitive key used for search: lower case, no combining marks,
@@ -29,7 +68,7 @@ pub fn search_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_was_space = true;
     for c in s.nfd() {
-        if is_combining_mark(c) {
+        if is_combining_mark(c) || is_invisible(c) {
             continue;
         }
         let c = match c {
@@ -89,6 +128,23 @@ mod tests {
     fn clean_trims_collapses_and_composes() {
         let nfd_text: String = "  Trà   Xuân ".nfd().collect();
         assert_eq!(clean(&nfd_text), "Trà Xuân");
+    }
+
+    #[test]
+    fn clean_removes_zero_width_control_and_bidi_characters() {
+        assert_eq!(clean("Nguy\u{200B}ễn\u{FEFF} Văn\u{202E} An\u{0007}"), "Nguyễn Văn An");
+        assert_eq!(clean("Hồ\tThị\r\nLan\u{0000}"), "Hồ Thị Lan");
+        assert_eq!(clean("\u{200D}\u{2060}"), "");
+        assert_eq!(search_key("Trà\u{200B}Bồng"), "trabong");
+    }
+
+    #[test]
+    fn person_names_need_a_letter_and_no_formula_start() {
+        assert!(check_person_name("Hồ Văn Tâm").is_ok());
+        assert!(check_person_name("Đinh Thị Hương-Lan").is_ok());
+        for bad in ["=HYPERLINK(\"x\")", "+84 An", "-An", "@An", "123", "..."] {
+            assert!(check_person_name(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
