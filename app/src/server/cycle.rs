@@ -336,7 +336,7 @@ pub async fn publish_set(
 // Rollups
 
 /// Adds `delta` to the counter of every ancestor of `unit_path` (the unit included).
-async fn bump(
+pub(crate) async fn bump(
     conn: &mut Conn,
     unit_path: &str,
     year: i32,

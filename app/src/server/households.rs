@@ -399,6 +399,14 @@ pub async fn update(
         Err(e) => return Err(e.into()),
     }
     write_members(&mut tx, id, &input.members).await?;
+    // A household that moved village takes its open dossiers (and their counts) along.
+    crate::server::subject_moves::move_open_registrations(
+        &mut tx,
+        crate::domain::criteria::SubjectKind::Household,
+        id,
+        input.village_id,
+    )
+    .await?;
     let (after, _) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;

@@ -309,6 +309,14 @@ pub async fn update_clan(
         return Err(AppError::conflict(serde_json::to_string(&before).ok()));
     }
     write_clan_members(&mut tx, id, &input.household_ids).await?;
+    // A clan moved to another commune takes its open dossiers (and their counts) along.
+    crate::server::subject_moves::move_open_registrations(
+        &mut tx,
+        crate::domain::criteria::SubjectKind::Clan,
+        id,
+        input.commune_id,
+    )
+    .await?;
     let (after, _) = get_clan(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
@@ -588,6 +596,14 @@ pub async fn update_organisation(
     if done.rows_affected() == 0 {
         return Err(AppError::conflict(serde_json::to_string(&before).ok()));
     }
+    // An organisation given another managing unit takes its open dossiers along.
+    crate::server::subject_moves::move_open_registrations(
+        &mut tx,
+        crate::domain::criteria::SubjectKind::Organisation,
+        id,
+        input.managing_unit_id,
+    )
+    .await?;
     let (after, _) = get_organisation(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
