@@ -368,7 +368,7 @@ async fn stored_evaluation(app: &TestApp, id: i64) -> (String, i64, i64) {
 
 /// Asserts that the non-zero counters are exactly what the registrations add up to, counting
 /// each registration at its unit and every ancestor.
-async fn assert_rollups_match_registrations(app: &TestApp, when: &str) {
+pub(crate) async fn assert_rollups_match_registrations(app: &TestApp, when: &str) {
     let registrations: Vec<(String, i64, String, String)> = sqlx::query_as(
         "SELECT u.path, r.year, r.title_kind, r.state FROM registrations r
          JOIN org_units u ON u.id = r.unit_id",
@@ -1884,7 +1884,7 @@ async fn rollup_counters_follow_every_step_at_every_level() {
     admin
         .ok(
             "units/move",
-            json!({ "id": village, "new_parent_id": commune_b }),
+            json!({ "id": village, "version": app.unit_version(village).await, "new_parent_id": commune_b }),
         )
         .await;
 
