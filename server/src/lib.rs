@@ -257,15 +257,14 @@ async fn refuse_cross_site_writes(
     }
 }
 
-fn write_refusal(request: &axum::extract::Request, config: &Config) -> Option<axum::response::Response> {
+fn write_refusal(
+    request: &axum::extract::Request,
+    config: &Config,
+) -> Option<axum::response::Response> {
     use axum::http::Method;
     use axum::response::IntoResponse;
     let method = request.method();
-    if !(method == Method::POST
-        || method == Method::PUT
-        || method == Method::PATCH
-        || method == Method::DELETE)
-    {
+    if ![Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(method) {
         return None;
     }
     let headers = request.headers();
@@ -290,7 +289,12 @@ fn write_refusal(request: &axum::extract::Request, config: &Config) -> Option<ax
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .map(normalise_host)
-            .or_else(|| request.uri().authority().map(|a| normalise_host(a.as_str())));
+            .or_else(|| {
+                request
+                    .uri()
+                    .authority()
+                    .map(|a| normalise_host(a.as_str()))
+            });
         let forwarded_host = headers
             .get("x-forwarded-host")
             .and_then(|v| v.to_str().ok())
@@ -317,13 +321,7 @@ fn write_refusal(request: &axum::extract::Request, config: &Config) -> Option<ax
             "Yêu cầu phải gửi dữ liệu dạng JSON.",
             "The request must send JSON.",
         ));
-        return Some(
-            (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                axum::Json(refusal),
-            )
-                .into_response(),
-        );
+        return Some((StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(refusal)).into_response());
     }
     None
 }

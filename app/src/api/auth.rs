@@ -27,7 +27,8 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
                     "Please enter your username and password.",
                 )]));
             }
-            let Some(user_id) = sa::check_credentials(&state, &username, &password, &ip).await? else {
+            let Some(user_id) = sa::check_credentials(&state, &username, &password, &ip).await?
+            else {
                 tracing::info!(%username, %ip, "failed login");
                 return Err(AppError::Validation(vec![crate::error::FieldError::new(
                     "",

@@ -14,8 +14,8 @@ use crate::domain::auth::{Assignment, Permission, Role, SessionUser};
 use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
-use crate::server::db::{self, Pool};
 use crate::server::config::Config;
+use crate::server::db::{self, Pool};
 use crate::server::error::internal;
 use crate::server::state::AppState;
 use argon2::password_hash::{
@@ -487,13 +487,8 @@ pub async fn check_credentials(
     ip: &str,
 ) -> AppResult<Option<i64>> {
     let place = state.login_gate.enter()?;
-    let attempt = throttle::reserve_attempt(
-        &state.db,
-        username,
-        ip,
-        state.config.login_max_failures,
-    )
-    .await?;
+    let attempt =
+        throttle::reserve_attempt(&state.db, username, ip, state.config.login_max_failures).await?;
     let checked = async {
         let row = sqlx::query_as::<_, Credentials>(
             "SELECT id, password_hash FROM users WHERE username = $1 AND active",
@@ -569,7 +564,8 @@ mod tests {
             &proxies(),
         );
         assert_eq!(chosen, Some(ip("203.0.113.9")));
-        let only_proxies = choose_client_ip("10.0.0.5, 127.0.0.1", Some(ip("::1")), true, &proxies());
+        let only_proxies =
+            choose_client_ip("10.0.0.5, 127.0.0.1", Some(ip("::1")), true, &proxies());
         assert_eq!(only_proxies, Some(ip("::1")));
         let empty = choose_client_ip("", Some(ip("127.0.0.1")), true, &proxies());
         assert_eq!(empty, Some(ip("127.0.0.1")));
@@ -604,7 +600,10 @@ mod tests {
             created + Duration::minutes(120)
         );
         let late = created + Duration::hours(11);
-        assert_eq!(limits.deadline(created, late), created + Duration::hours(12));
+        assert_eq!(
+            limits.deadline(created, late),
+            created + Duration::hours(12)
+        );
         assert_eq!(limits.slide_after(), Duration::minutes(1));
         let short = SessionLimits {
             idle: Duration::minutes(1),

@@ -107,9 +107,8 @@ impl<F: Fn(&str) -> Option<String>> Source<F> {
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
                 .map(|a| {
-                    a.parse::<IpAddr>().map_err(|_| {
-                        ConfigError(format!("{name}: {a:?} is not an IP address"))
-                    })
+                    a.parse::<IpAddr>()
+                        .map_err(|_| ConfigError(format!("{name}: {a:?} is not an IP address")))
                 })
                 .collect(),
         }

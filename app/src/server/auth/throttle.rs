@@ -117,7 +117,9 @@ pub fn busy() -> AppError {
 
 fn too_many_attempts() -> AppError {
     AppError::TooManyAttempts(Msg::new(
-        format!("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {THROTTLE_WINDOW_MINUTES} phút."),
+        format!(
+            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {THROTTLE_WINDOW_MINUTES} phút."
+        ),
         format!("Too many failed sign-ins. Please try again in {THROTTLE_WINDOW_MINUTES} minutes."),
     ))
 }
@@ -219,7 +221,10 @@ mod tests {
         // With the only worker taken, a verification waits.
         let waiting = places[1].verify("mat-khau-thu-nghiem".into(), Some(hash.clone()));
         let timed_out = tokio::time::timeout(std::time::Duration::from_millis(200), waiting).await;
-        assert!(timed_out.is_err(), "the verification must wait for a worker");
+        assert!(
+            timed_out.is_err(),
+            "the verification must wait for a worker"
+        );
 
         drop(held);
         let ok = places[1]
