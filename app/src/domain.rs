@@ -8,6 +8,7 @@ pub mod fixtures;
 pub mod import;
 pub mod listing;
 pub mod org;
+pub mod redirect;
 pub mod registry;
 pub mod scoring;
 pub mod text;

@@ -53,6 +53,9 @@ pub async fn build_state(
     Ok(AppState {
         leptos_options,
         db: pool,
+        login_gate: Arc::new(app::server::auth::throttle::LoginGate::new(
+            config.login_queue,
+        )),
         config: Arc::new(config),
     })
 }
@@ -63,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let max_body = state.config.max_upload_mb * 1024 * 1024;
+    let config = state.config.clone();
     let security_headers = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -100,7 +104,19 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             app::server::auth::attach_page_session,
         ))
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            config.clone(),
+            refuse_cross_site_writes,
+        ));
+    if config.secure_cookies {
+        // Served over HTTPS (that is what Secure cookies mean): tell browsers never to use
+        // plain HTTP for this site again, so a network attacker cannot strip the TLS.
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,
@@ -214,4 +230,129 @@ async fn malformed_requests_are_400(
         parts.status = axum::http::StatusCode::BAD_REQUEST;
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Refuses state-changing requests (POST, PUT, PATCH, DELETE) that another site made the
+/// browser send, and server-function calls that are not JSON.
+///
+/// - `Sec-Fetch-Site: cross-site` or `same-site` → 403. `same-origin` and `none` (typed in,
+///   bookmarks) pass. A sibling subdomain is refused too: it is another application, and the
+///   `SameSite=Lax` session cookie would travel with its requests.
+/// - An `Origin` that is neither the request's own host nor `KH_PUBLIC_URL`'s (nor, behind a
+///   trusted proxy, `X-Forwarded-Host`) → 403; `Origin: null` (sandboxed frames, `data:` pages)
+///   is refused. Browsers that send neither header are old enough not to send `SameSite`
+///   cookies either way; the checks below still hold for them.
+/// - A server function under `/api/` other than `login` (a plain form, so that signing in
+///   works without JavaScript) must have `Content-Type: application/json` → else 415. A
+///   cross-site HTML form cannot send that type, and a script on another site cannot send it
+///   without a CORS preflight, which this server never grants.
+async fn refuse_cross_site_writes(
+    axum::extract::State(config): axum::extract::State<Arc<Config>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match write_refusal(&request, &config) {
+        Some(refusal) => refusal,
+        None => next.run(request).await,
+    }
+}
+
+fn write_refusal(
+    request: &axum::extract::Request,
+    config: &Config,
+) -> Option<axum::response::Response> {
+    use axum::http::Method;
+    use axum::response::IntoResponse;
+    let method = request.method();
+    if ![Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(method) {
+        return None;
+    }
+    let headers = request.headers();
+    let cross_site = || {
+        let refusal = app::error::AppError::Forbidden(app::i18n::Msg::new(
+            "Yêu cầu bị từ chối vì không được gửi từ trang của hệ thống.",
+            "The request was refused because it was not sent from this site's pages.",
+        ));
+        Some(refusal.into_response())
+    };
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if matches!(fetch_site.as_deref(), Some("cross-site" | "same-site")) {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site write (Sec-Fetch-Site)");
+        return cross_site();
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().ok().and_then(authority_of_url);
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(normalise_host)
+            .or_else(|| {
+                request
+                    .uri()
+                    .authority()
+                    .map(|a| normalise_host(a.as_str()))
+            });
+        let forwarded_host = headers
+            .get("x-forwarded-host")
+            .and_then(|v| v.to_str().ok())
+            .filter(|_| config.trust_proxy)
+            .map(normalise_host);
+        let allowed = origin.is_some_and(|origin| {
+            Some(&origin) == host.as_ref()
+                || Some(&origin) == authority_of_url(&config.public_url).as_ref()
+                || Some(&origin) == forwarded_host.as_ref()
+        });
+        if !allowed {
+            tracing::warn!(path = %request.uri().path(), "refused a cross-site write (Origin)");
+            return cross_site();
+        }
+    }
+    let path = request.uri().path();
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if path.starts_with("/api/") && path != "/api/login" && !is_json {
+        let refusal = app::error::AppError::BadRequest(app::i18n::Msg::new(
+            "Yêu cầu phải gửi dữ liệu dạng JSON.",
+            "The request must send JSON.",
+        ));
+        return Some((StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(refusal)).into_response());
+    }
+    None
+}
+
+/// `host[:port]` of an absolute URL (`https://example.org:8443/path`), lower case, without the
+/// scheme's default port; `None` when it is not one (`null`, a relative path).
+fn authority_of_url(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let authority = authority.to_ascii_lowercase();
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return None,
+    };
+    Some(
+        authority
+            .strip_suffix(default_port)
+            .unwrap_or(&authority)
+            .to_string(),
+    )
+}
+
+/// A `Host` header value, lower case, without a default port (the scheme is not known here).
+fn normalise_host(host: &str) -> String {
+    let host = host.trim().to_ascii_lowercase();
+    host.strip_suffix(":80")
+        .or_else(|| host.strip_suffix(":443"))
+        .unwrap_or(&host)
+        .to_string()
 }

@@ -16,7 +16,13 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let config = Config::from_env(&leptos_options.site_addr.to_string());
+    let config = match Config::from_env(&leptos_options.site_addr.to_string()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            std::process::exit(1);
+        }
+    };
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     if config.log_json {

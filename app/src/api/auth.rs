@@ -10,14 +10,15 @@ use serde::{Deserialize, Serialize};
 use crate::server::{auth as sa, error::with_status, state::AppState};
 
 /// Signs in with a username and password and sets the session cookie.
-/// Repeated failures lock the account (and the client address) for 15 minutes.
+/// Repeated failures lock the account (and the client address) for 15 minutes (429); when the
+/// server is already checking as many passwords as it may, the answer is 503 at once.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<SessionUser, AppError> {
     with_status(
         async move {
             let state = AppState::current()?;
             let headers = sa::request_headers();
-            let ip = sa::client_ip(&headers, state.config.trust_proxy);
+            let ip = sa::client_ip(&headers, &state.config);
             let username = username.trim().to_lowercase();
             if username.is_empty() || password.is_empty() {
                 return Err(AppError::Validation(vec![crate::error::FieldError::new(
@@ -26,9 +27,8 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
                     "Please enter your username and password.",
                 )]));
             }
-            sa::check_throttle(&state.db, &username, &ip, state.config.login_max_failures).await?;
-            let Some(user_id) = sa::verify_login(&state.db, &username, &password).await? else {
-                sa::record_failure(&state.db, &username, &ip).await?;
+            let Some(user_id) = sa::check_credentials(&state, &username, &password, &ip).await?
+            else {
                 tracing::info!(%username, %ip, "failed login");
                 return Err(AppError::Validation(vec![crate::error::FieldError::new(
                     "",
@@ -36,11 +36,11 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
                     "Wrong username or password.",
                 )]));
             };
-            sa::clear_failures(&state.db, &username).await?;
-            let token = sa::create_session(&state.db, user_id, state.config.session_hours).await?;
+            let token =
+                sa::create_session(&state.db, user_id, state.config.session_limits()).await?;
             let cookie = sa::session_cookie(
                 &token,
-                state.config.session_hours,
+                state.config.session_max_hours,
                 state.config.secure_cookies,
             );
             if let (Some(options), Ok(value)) = (
@@ -81,7 +81,8 @@ pub async fn logout() -> Result<(), AppError> {
     )
 }
 
-/// The signed-in user, or `None`.
+/// The signed-in user, or `None` (also for a user who must still change their password: the
+/// pages need it to send them to the change-password form).
 #[server(prefix = "/api", endpoint = "me", input = Json)]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     with_status(
@@ -101,13 +102,16 @@ pub struct PasswordChange {
     pub confirm: String,
 }
 
-/// Changes the signed-in user's password; other sessions of the user are signed out.
+/// Changes the signed-in user's password; other sessions of the user are signed out. The one
+/// server function open to a user who must change their password. The current password is
+/// checked like a sign-in: a wrong one counts as a failed login of the account (and the client
+/// address), and past the limit the answer is 429.
 #[server(prefix = "/api", endpoint = "password", input = Json)]
 pub async fn change_password(input: PasswordChange) -> Result<(), AppError> {
     with_status(
         async move {
             use crate::error::FieldError;
-            let (state, user) = sa::caller().await?;
+            let (state, user) = sa::session_caller().await?;
             let mut errors = Vec::new();
             if input.new != input.confirm {
                 errors.push(FieldError::new("confirm", "Mật khẩu nhập lại không khớp.", "The passwords do not match."));
@@ -122,7 +126,8 @@ pub async fn change_password(input: PasswordChange) -> Result<(), AppError> {
                     "The new password must differ from the current one.",
                 ));
             }
-            if sa::verify_login(&state.db, &user.username, &input.current).await?.is_none() {
+            let ip = sa::client_ip(&sa::request_headers(), &state.config);
+            if sa::check_credentials(&state, &user.username, &input.current, &ip).await?.is_none() {
                 errors.insert(0, FieldError::new("current", "Mật khẩu hiện tại không đúng.", "The current password is wrong."));
             }
             if !errors.is_empty() {

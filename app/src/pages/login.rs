@@ -4,24 +4,20 @@ use crate::api::auth::{change_password, Login, PasswordChange};
 use crate::components::{
     field_class, field_error, hard_navigate, use_lang, use_page_user, ErrorAlert,
 };
+use crate::domain::redirect::next_or_home;
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Only same-site relative paths may be a sign-in target.
-fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into())
-}
-
 /// The sign-in form. It works as a plain HTML form too, before the WebAssembly has loaded.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let next = move || safe_next(query.read().get("next"));
+    // Only a path on this site may be the target (see `domain::redirect`).
+    let next = move || next_or_home(query.read().get("next").as_deref());
     let login = ServerAction::<Login>::new();
     Effect::new(move |_| {
         if let Some(Ok(me)) = login.value().get() {
@@ -42,7 +38,9 @@ pub fn LoginPage() -> impl IntoView {
                     view! {
                         <div class="alert alert-info">
                             {format!("{} {}. ", lang.t("Bạn đang đăng nhập là", "You are signed in as"), me.full_name)}
-                            <a href="/">{lang.t("Vào trang chủ", "Go to the home page")}</a>
+                            // Where the sign-in was meant to lead (also after a sign-in without
+                            // JavaScript, which comes back to this page).
+                            <a id="continue" href=next()>{lang.t("Tiếp tục", "Continue")}</a>
                         </div>
                     }
                 })}

@@ -1,15 +1,20 @@
-//! Passwords (argon2id), server-side sessions, login throttling, and finding the caller of a
-//! request.
+//! Passwords (argon2id), server-side sessions, finding the caller of a request and its client
+//! address; login throttling and the bound on password checks are in [`throttle`].
 //!
 //! The session cookie holds a random 256-bit token; the database keeps only its SHA-256, so a
 //! copy of the database cannot be replayed as a login. Cookies are `HttpOnly` and
-//! `SameSite=Lax` (cross-site POSTs carry no session, which is what protects the server
-//! functions from cross-site request forgery), and `Secure` when configured.
+//! `SameSite=Lax` (cross-site POSTs carry no session; the server also refuses cross-site
+//! writes, see `server/src/lib.rs`), and `Secure` when configured. A session ends after an idle
+//! timeout that each request slides forward, and at the latest an absolute time after sign-in
+//! ([`SessionLimits`]).
+
+pub mod throttle;
 
 use crate::domain::auth::{Assignment, Permission, Role, SessionUser};
 use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
+use crate::server::config::Config;
 use crate::server::db::{self, Pool};
 use crate::server::error::internal;
 use crate::server::state::AppState;
@@ -20,13 +25,10 @@ use argon2::Argon2;
 use axum::http::{header, HeaderMap};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "kh_session";
-/// Window in which failed logins are counted, and how long a lock lasts.
-const THROTTLE_WINDOW_MINUTES: i64 = 15;
-/// Failed logins from one client address within the window before it is refused.
-const MAX_FAILURES_PER_IP: i64 = 30;
 /// Shortest password accepted.
 pub const MIN_PASSWORD_LEN: usize = 10;
 
@@ -86,20 +88,46 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
+/// How long sessions last (from `KH_SESSION_IDLE_MINUTES` and `KH_SESSION_MAX_HOURS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionLimits {
+    /// A session without a request for this long has ended.
+    pub idle: Duration,
+    /// A session has ended this long after sign-in, however active.
+    pub max: Duration,
+}
+
+impl SessionLimits {
+    /// How far the idle deadline must have fallen behind before a request moves it. Moving it
+    /// on every request would turn every page view into a database write (and SQLite has one
+    /// writer at a time); moving it at most once a minute (sooner for a very short idle
+    /// timeout) costs one write per active session per minute and loses at most that minute.
+    fn slide_after(&self) -> Duration {
+        (self.idle / 10).min(Duration::minutes(1))
+    }
+
+    /// The idle deadline of a session created at `created_at`, as of `now`: never past the
+    /// absolute limit.
+    fn deadline(&self, created_at: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+        (now + self.idle).min(created_at + self.max)
+    }
+}
+
 /// Creates a session for `user_id` and returns the cookie token.
-pub async fn create_session(pool: &Pool, user_id: i64, hours: i64) -> AppResult<String> {
+pub async fn create_session(pool: &Pool, user_id: i64, limits: SessionLimits) -> AppResult<String> {
     let token = new_token();
     let now = db::now();
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash(&token))
         .bind(user_id)
         .bind(now)
-        .bind(now + Duration::hours(hours))
+        .bind(limits.deadline(now, now))
         .execute(pool)
         .await?;
-    // Expired sessions are cleaned up here rather than by a timer: logins are frequent enough.
-    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+    // Ended sessions are cleaned up here rather than by a timer: logins are frequent enough.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR created_at < $2")
         .bind(now)
+        .bind(now - limits.max)
         .execute(pool)
         .await?;
     Ok(token)
@@ -124,7 +152,8 @@ pub async fn delete_other_sessions(pool: &Pool, user_id: i64, keep_token: &str) 
     Ok(())
 }
 
-/// The `Set-Cookie` value that stores `token`.
+/// The `Set-Cookie` value that stores `token` for `hours` (the absolute limit: the idle timeout
+/// is the server's to enforce).
 pub fn session_cookie(token: &str, hours: i64, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
@@ -211,19 +240,44 @@ pub async fn load_session_user(pool: &Pool, user_id: i64) -> AppResult<Option<Se
     }))
 }
 
-/// The signed-in user behind a session token, if the session is live.
-pub async fn user_for_token(pool: &Pool, token: &str) -> AppResult<Option<SessionUser>> {
-    let user_id: Option<i64> = sqlx::query_scalar(
-        "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: i64,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// The signed-in user behind a session token, if the session is live: within its idle
+/// deadline and within the absolute limit since sign-in. Slides the idle deadline forward
+/// (see [`SessionLimits::slide_after`] for how often).
+pub async fn user_for_token(
+    pool: &Pool,
+    token: &str,
+    limits: SessionLimits,
+) -> AppResult<Option<SessionUser>> {
+    let now = db::now();
+    let hash = token_hash(token);
+    let Some(session) = sqlx::query_as::<_, SessionRow>(
+        "SELECT user_id, created_at, expires_at FROM sessions
+         WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3",
     )
-    .bind(token_hash(token))
-    .bind(db::now())
+    .bind(&hash)
+    .bind(now)
+    .bind(now - limits.max)
     .fetch_optional(pool)
-    .await?;
-    match user_id {
-        Some(id) => load_session_user(pool, id).await,
-        None => Ok(None),
+    .await?
+    else {
+        return Ok(None);
+    };
+    let deadline = limits.deadline(session.created_at, now);
+    if deadline - session.expires_at > limits.slide_after() {
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+            .bind(deadline)
+            .bind(&hash)
+            .execute(pool)
+            .await?;
     }
+    load_session_user(pool, session.user_id).await
 }
 
 /// The signed-in user behind a request's headers, if any.
@@ -232,7 +286,7 @@ pub async fn user_from_headers(
     headers: &HeaderMap,
 ) -> AppResult<Option<SessionUser>> {
     match token_from_headers(headers) {
-        Some(token) => user_for_token(&state.db, &token).await,
+        Some(token) => user_for_token(&state.db, &token, state.config.session_limits()).await,
         None => Ok(None),
     }
 }
@@ -280,8 +334,28 @@ pub fn request_headers() -> HeaderMap {
         .unwrap_or_default()
 }
 
-/// Inside a server function: the state and the signed-in user, or `Unauthenticated`.
-pub async fn caller() -> AppResult<(AppState, SessionUser)> {
+/// The refusal for a user who must change their password before anything else.
+pub fn password_change_required() -> AppError {
+    AppError::Forbidden(Msg::new(
+        "Bạn cần đổi mật khẩu trước khi tiếp tục.",
+        "Please change your password before continuing.",
+    ))
+}
+
+/// `user`, unless they must change their password first (`Forbidden`). Every server function
+/// and plain route goes through this, through [`caller`] or the plain routes' own check;
+/// only changing the password, signing out and reading one's own session do not.
+pub fn require_password_changed(user: SessionUser) -> AppResult<SessionUser> {
+    if user.must_change_password {
+        Err(password_change_required())
+    } else {
+        Ok(user)
+    }
+}
+
+/// Inside a server function: the state and the signed-in user, even one who must still change
+/// their password. Only for changing it.
+pub async fn session_caller() -> AppResult<(AppState, SessionUser)> {
     let state = AppState::current()?;
     match user_from_headers(&state, &request_headers()).await? {
         Some(user) => Ok((state, user)),
@@ -289,15 +363,16 @@ pub async fn caller() -> AppResult<(AppState, SessionUser)> {
     }
 }
 
+/// Inside a server function: the state and the signed-in user, or `Unauthenticated`; a user
+/// who must change their password first is refused (`Forbidden`).
+pub async fn caller() -> AppResult<(AppState, SessionUser)> {
+    let (state, user) = session_caller().await?;
+    Ok((state, require_password_changed(user)?))
+}
+
 /// Inside a server function: the state and the signed-in user holding `permission` somewhere.
 pub async fn caller_with(permission: Permission) -> AppResult<(AppState, SessionUser)> {
     let (state, user) = caller().await?;
-    if user.must_change_password {
-        return Err(AppError::Forbidden(Msg::new(
-            "Bạn cần đổi mật khẩu trước khi tiếp tục.",
-            "Please change your password before continuing.",
-        )));
-    }
     if user.can(permission) {
         Ok((state, user))
     } else {
@@ -343,80 +418,55 @@ pub fn require_at(user: &SessionUser, permission: Permission, path: &str) -> App
     }
 }
 
-/// The client address of the current request: the socket address, or — only when the server
-/// is configured to sit behind a trusted reverse proxy (`KH_TRUST_PROXY`) — the first
-/// `X-Forwarded-For` entry. Trusting that header from anyone would let a client dodge the
-/// per-address login limit by inventing addresses.
-pub fn client_ip(headers: &HeaderMap, trust_proxy: bool) -> String {
-    if let Some(forwarded) = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .filter(|_| trust_proxy)
-    {
-        return forwarded.trim().to_string();
-    }
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// Refuses a login attempt when the account or the client address failed too often recently.
-pub async fn check_throttle(
-    pool: &Pool,
-    username: &str,
-    ip: &str,
-    max_failures: i64,
-) -> AppResult<()> {
-    let since: DateTime<Utc> = db::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let by_user: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_failures WHERE username_key = $1 AND at > $2",
+/// The client address of the current request (for the per-address login limit). See
+/// [`choose_client_ip`] for how `X-Forwarded-For` is read.
+pub fn client_ip(headers: &HeaderMap, config: &Config) -> String {
+    let socket = leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+    });
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    choose_client_ip(
+        &forwarded.join(","),
+        socket,
+        config.trust_proxy,
+        &config.trusted_proxies,
     )
-    .bind(search_key(username))
-    .bind(since)
-    .fetch_one(pool)
-    .await?;
-    let by_ip: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE client_ip = $1 AND at > $2")
-            .bind(ip)
-            .bind(since)
-            .fetch_one(pool)
-            .await?;
-    if by_user >= max_failures || by_ip >= MAX_FAILURES_PER_IP {
-        return Err(AppError::TooManyAttempts(Msg::new(
-            format!(
-                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {THROTTLE_WINDOW_MINUTES} phút."
-            ),
-            format!(
-                "Too many failed sign-ins. Please try again in {THROTTLE_WINDOW_MINUTES} minutes."
-            ),
-        )));
+    .map_or_else(|| "unknown".into(), |ip| ip.to_string())
+}
+
+/// The client address from the socket peer and the `X-Forwarded-For` entries.
+///
+/// Without proxy trust, or when the peer is not one of the trusted proxies (someone reached
+/// the server directly), the header is ignored: anyone can write it, and believing it would
+/// let a client dodge the per-address limit by inventing addresses. Behind trusted proxies,
+/// each proxy appends the address it received the request from, so the entries are read from
+/// the right, skipping the trusted proxies; the first other address is the client. Entries to
+/// its left were written by the client and are never used; entries that are not addresses are
+/// skipped. When every entry is a trusted proxy, the peer address is the answer.
+pub fn choose_client_ip(
+    forwarded_for: &str,
+    socket: Option<IpAddr>,
+    trust_proxy: bool,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
+    let normalise = |ip: IpAddr| ip.to_canonical();
+    let socket = socket.map(normalise);
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| normalise(*t) == ip);
+    if !trust_proxy || !socket.is_some_and(is_trusted) {
+        return socket;
     }
-    Ok(())
-}
-
-/// Records a failed login.
-pub async fn record_failure(pool: &Pool, username: &str, ip: &str) -> AppResult<()> {
-    sqlx::query("INSERT INTO login_failures (username_key, client_ip, at) VALUES ($1, $2, $3)")
-        .bind(search_key(username))
-        .bind(ip)
-        .bind(db::now())
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// Clears the failures of an account after a successful login.
-pub async fn clear_failures(pool: &Pool, username: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM login_failures WHERE username_key = $1")
-        .bind(search_key(username))
-        .execute(pool)
-        .await?;
-    Ok(())
+    forwarded_for
+        .rsplit(',')
+        .filter_map(|entry| entry.trim().parse::<IpAddr>().ok())
+        .map(normalise)
+        .find(|ip| !is_trusted(*ip))
+        .or(socket)
 }
 
 #[derive(sqlx::FromRow)]
@@ -425,25 +475,140 @@ struct Credentials {
     password_hash: String,
 }
 
-/// Checks a username and password; returns the user id when they match an active account.
-/// A wrong password and an unknown user take the same time and give the same answer.
-pub async fn verify_login(pool: &Pool, username: &str, password: &str) -> AppResult<Option<i64>> {
-    let row = sqlx::query_as::<_, Credentials>(
-        "SELECT id, password_hash FROM users WHERE username = $1 AND active",
-    )
-    .bind(username.trim().to_lowercase())
-    .fetch_optional(pool)
-    .await?;
-    // Verify against a fixed hash when the user is unknown so timing does not reveal usernames.
-    static DUMMY: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| hash_password("không-phải-mật-khẩu-thật").unwrap_or_default());
-    let hash = match &row {
-        Some(r) => r.password_hash.clone(),
-        None => DUMMY.clone(),
-    };
-    let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(internal)?;
-    Ok(row.filter(|_| ok).map(|r| r.id))
+/// Checks a username and password, throttled and bounded ([`throttle`]): takes a place among
+/// the password checks (503 at once when there is none), reserves the attempt against the
+/// account's and the address's failure limits (429 when over), then verifies. Returns the user
+/// id when they match an active account; a wrong password and an unknown user take the same
+/// time and give the same answer. A right password clears the account's failures.
+pub async fn check_credentials(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    ip: &str,
+) -> AppResult<Option<i64>> {
+    let place = state.login_gate.enter()?;
+    let attempt =
+        throttle::reserve_attempt(&state.db, username, ip, state.config.login_max_failures).await?;
+    let checked = async {
+        let row = sqlx::query_as::<_, Credentials>(
+            "SELECT id, password_hash FROM users WHERE username = $1 AND active",
+        )
+        .bind(username.trim().to_lowercase())
+        .fetch_optional(&state.db)
+        .await?;
+        let ok = place
+            .verify(
+                password.to_string(),
+                row.as_ref().map(|r| r.password_hash.clone()),
+            )
+            .await?;
+        Ok::<_, AppError>(row.filter(|_| ok).map(|r| r.id))
+    }
+    .await;
+    match &checked {
+        Ok(Some(_)) => throttle::clear_failures(&state.db, username).await?,
+        // The reserved attempt stays: it is the recorded failure.
+        Ok(None) => {}
+        // A fault on our side is not the user's failure.
+        Err(_) => throttle::release_attempt(&state.db, attempt).await?,
+    }
+    checked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn proxies() -> Vec<IpAddr> {
+        vec![ip("127.0.0.1"), ip("::1"), ip("10.0.0.5")]
+    }
+
+    #[test]
+    fn without_proxy_trust_the_header_is_ignored() {
+        let chosen = choose_client_ip("203.0.113.9", Some(ip("198.51.100.7")), false, &proxies());
+        assert_eq!(chosen, Some(ip("198.51.100.7")));
+    }
+
+    #[test]
+    fn the_right_most_untrusted_entry_is_the_client() {
+        // The client claimed 1.2.3.4; the outer proxy saw 203.0.113.9 and appended it; the
+        // inner proxy (10.0.0.5) appended what it saw and connected to us from loopback.
+        let chosen = choose_client_ip(
+            "1.2.3.4, 203.0.113.9, 10.0.0.5",
+            Some(ip("127.0.0.1")),
+            true,
+            &proxies(),
+        );
+        assert_eq!(chosen, Some(ip("203.0.113.9")));
+    }
+
+    #[test]
+    fn a_client_supplied_left_most_entry_cannot_spoof_the_address() {
+        for spoof in ["127.0.0.1", "10.0.0.5", "8.8.8.8", "garbage", ""] {
+            let header = format!("{spoof}, 203.0.113.9");
+            let chosen = choose_client_ip(&header, Some(ip("127.0.0.1")), true, &proxies());
+            assert_eq!(chosen, Some(ip("203.0.113.9")), "{header}");
+        }
+    }
+
+    #[test]
+    fn invalid_entries_are_skipped_and_only_proxies_fall_back_to_the_peer() {
+        let chosen = choose_client_ip(
+            "203.0.113.9, not-an-ip, 10.0.0.5:8080",
+            Some(ip("::1")),
+            true,
+            &proxies(),
+        );
+        assert_eq!(chosen, Some(ip("203.0.113.9")));
+        let only_proxies =
+            choose_client_ip("10.0.0.5, 127.0.0.1", Some(ip("::1")), true, &proxies());
+        assert_eq!(only_proxies, Some(ip("::1")));
+        let empty = choose_client_ip("", Some(ip("127.0.0.1")), true, &proxies());
+        assert_eq!(empty, Some(ip("127.0.0.1")));
+    }
+
+    #[test]
+    fn a_peer_that_is_not_a_trusted_proxy_is_the_client_whatever_it_sends() {
+        let chosen = choose_client_ip("203.0.113.9", Some(ip("198.51.100.7")), true, &proxies());
+        assert_eq!(chosen, Some(ip("198.51.100.7")));
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_count_as_their_ipv4_form() {
+        let chosen = choose_client_ip(
+            "::ffff:203.0.113.9, ::ffff:10.0.0.5",
+            Some(ip("::ffff:127.0.0.1")),
+            true,
+            &proxies(),
+        );
+        assert_eq!(chosen, Some(ip("203.0.113.9")));
+    }
+
+    #[test]
+    fn the_idle_deadline_never_passes_the_absolute_limit() {
+        let limits = SessionLimits {
+            idle: Duration::minutes(120),
+            max: Duration::hours(12),
+        };
+        let created = Utc::now();
+        assert_eq!(
+            limits.deadline(created, created),
+            created + Duration::minutes(120)
+        );
+        let late = created + Duration::hours(11);
+        assert_eq!(
+            limits.deadline(created, late),
+            created + Duration::hours(12)
+        );
+        assert_eq!(limits.slide_after(), Duration::minutes(1));
+        let short = SessionLimits {
+            idle: Duration::minutes(1),
+            max: Duration::hours(1),
+        };
+        assert_eq!(short.slide_after(), Duration::seconds(6));
+    }
 }

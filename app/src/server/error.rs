@@ -23,7 +23,8 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// Sets the HTTP status of the current server-function response to match its error. When the
+/// Sets the HTTP status of the current server-function response to match its error (with a
+/// `Retry-After` on 429 and 503, so scripts and proxies know when to try again). When the
 /// function runs inside a page render (server-side rendering calls it directly), the page's own
 /// status is left alone: the page shows the error instead.
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
@@ -34,7 +35,23 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             if let Ok(status) = axum::http::StatusCode::from_u16(err.status()) {
                 options.set_status(status);
             }
+            if let Some(seconds) = retry_after_seconds(err) {
+                options.insert_header(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(seconds),
+                );
+            }
         }
     }
     result
+}
+
+/// How long a client should wait before retrying after `err`, when that is known: a busy
+/// server clears within seconds, a login lock after its window (15 minutes).
+pub fn retry_after_seconds(err: &AppError) -> Option<u64> {
+    match err {
+        AppError::Unavailable(_) => Some(2),
+        AppError::TooManyAttempts(_) => Some(15 * 60),
+        _ => None,
+    }
 }

@@ -60,6 +60,8 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
+/// The signed-in user holding `permission` somewhere: 401 when signed out, 403 with the
+/// change-password message when they must change their password first, 403 without it.
 async fn require_user(
     state: &AppState,
     headers: &HeaderMap,
@@ -68,7 +70,8 @@ async fn require_user(
     let user = user_from_headers(state, headers)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if user.must_change_password || !user.can(permission) {
+    let user = crate::server::auth::require_password_changed(user)?;
+    if !user.can(permission) {
         return Err(AppError::forbidden());
     }
     Ok(user)
@@ -396,11 +399,8 @@ struct LangParams {
 /// `GET /lang/{vi|en}?next=/path`: stores the language in a cookie and goes back.
 async fn switch_language(Path(tag): Path<String>, Query(p): Query<LangParams>) -> Response {
     let lang = Lang::from_tag(&tag);
-    // Only same-site relative paths: never an open redirect.
-    let next = p
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into());
+    // Only a path on this site: never an open redirect (see `domain::redirect`).
+    let next = crate::domain::redirect::next_or_home(p.next.as_deref());
     let cookie = format!(
         "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.tag()

@@ -2,6 +2,7 @@
 //! through Leptos context. Tests build their own.
 
 use crate::error::{AppError, AppResult};
+use crate::server::auth::throttle::LoginGate;
 use crate::server::config::Config;
 use crate::server::db::Pool;
 use axum::extract::FromRef;
@@ -13,6 +14,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Pool,
     pub config: Arc<Config>,
+    /// The bound on concurrent password checks (one per process: it bounds this process's
+    /// memory).
+    pub login_gate: Arc<LoginGate>,
 }
 
 impl AppState {

@@ -70,14 +70,17 @@ fn test_config(db_path: &Path, data_dir: &Path) -> Config {
         database_url: format!("sqlite://{}", db_path.display()),
         demo: true,
         secure_cookies: false,
-        session_hours: 12,
+        session_idle_minutes: 120,
+        session_max_hours: 12,
         max_upload_mb: 20,
         public_url: "http://127.0.0.1".into(),
         data_dir: data_dir.to_path_buf(),
         bootstrap_admin_password: None,
         log_json: false,
         trust_proxy: false,
+        trusted_proxies: vec![[127, 0, 0, 1].into()],
         login_max_failures: 5,
+        login_queue: 64,
     }
 }
 

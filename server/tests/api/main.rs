@@ -12,6 +12,7 @@ mod auth;
 mod basics;
 mod cycle;
 mod export;
+mod hardening_auth;
 mod hardening_registry;
 mod helpers;
 mod households;
