@@ -2,7 +2,7 @@
 //!
 //! Every variant is safe to show a user: internals (SQL text, file paths) are logged on the
 //! server and replaced by a generic message before they get here. The HTTP status of a failed
-//! server function follows the variant (401, 403, 404, 409, 422, 429, 400, 500) so scripts and
+//! server function follows the variant (401, 403, 404, 409, 422, 429, 400, 503, 500) so scripts and
 //! tests can tell failures apart without parsing text.
 
 use crate::i18n::{Lang, Msg};
@@ -49,6 +49,10 @@ pub enum AppError {
     BadRequest(Msg),
     #[error("{0}")]
     TooManyAttempts(Msg),
+    /// The server is at its limit for this kind of work (e.g. reading uploaded files); the
+    /// request may be repeated later.
+    #[error("{0}")]
+    Busy(Msg),
     /// Something failed on the server; the details are in the server log under `reference`.
     #[error("Máy chủ gặp sự cố. Vui lòng thử lại sau.")]
     Internal { reference: String },
@@ -100,6 +104,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::BadRequest(_) => 400,
             AppError::TooManyAttempts(_) => 429,
+            AppError::Busy(_) => 503,
             AppError::Internal { .. } | AppError::Transport(_) => 500,
         }
     }
@@ -116,7 +121,8 @@ impl AppError {
             AppError::Forbidden(m)
             | AppError::NotFound(m)
             | AppError::BadRequest(m)
-            | AppError::TooManyAttempts(m) => m.get(lang).to_string(),
+            | AppError::TooManyAttempts(m)
+            | AppError::Busy(m) => m.get(lang).to_string(),
             AppError::Conflict { message, .. } => message.get(lang).to_string(),
             AppError::Validation(errors) => match errors.as_slice() {
                 [only] if only.field.is_empty() => only.message.get(lang).to_string(),
