@@ -1,10 +1,12 @@
 //! Hostile uploads cannot take the server down: a sparse workbook whose cells span the whole
 //! sheet, a zip bomb and a shared-strings bomb are each refused with a clear Vietnamese file
-//! error naming the limit, nothing is stored, and the server keeps answering.
+//! error naming the limit, nothing is stored, and the server keeps answering. Also: headers typed
+//! without diacritics, with underscores or in English map to their fields.
 
 use crate::helpers::{error_message, spawn_app, Client, TestApp};
 use app::server::imports::Limits;
 use reqwest::StatusCode;
+use serde_json::json;
 use std::io::{Cursor, Write};
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
@@ -157,4 +159,52 @@ async fn a_legacy_xls_file_is_refused_with_a_way_out() {
     // Act + Assert
     assert_refused_and_server_alive(&app, &officer, "cu.xls", file, "lưu lại dạng Excel Workbook (.xlsx)")
         .await;
+}
+
+#[tokio::test]
+async fn a_csv_with_underscore_headers_is_mapped_and_imported() {
+    // Arrange
+    let app = spawn_app().await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let before = app.household_count().await;
+    let csv = "ma_thon,ma_ho,chu_ho,dia_chi,so_dien_thoai\n\
+               51-TB-02-01,KH-GACH-1,Hồ Văn Gạch,Thôn 1 số 5,0912345678\n\
+               51-TB-02-01,KH-GACH-2,Đinh Thị Dưới,Thôn 1 số 7,\n";
+
+    // Act
+    let (status, upload) = officer
+        .upload("households", "gach-duoi.csv", csv.as_bytes().to_vec())
+        .await;
+
+    // Assert: every column mapped without help, and the rows go in.
+    assert_eq!(status, StatusCode::OK, "{upload}");
+    assert_eq!(
+        upload["suggested"],
+        json!(["VillageCode", "HouseholdCode", "HeadName", "Address", "Phone"]),
+        "{upload}"
+    );
+    let call = json!({"batch_id": upload["batch_id"], "kind": "Households", "mapping": upload["suggested"]});
+    let (status, outcome) = officer.post_fn("import/commit", call).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["inserted"], 2);
+    assert_eq!(app.household_count().await, before + 2);
+    let phone: String =
+        sqlx::query_scalar("SELECT phone FROM households WHERE code = 'KH-GACH-1'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(phone, "0912345678");
+
+    // English headers are recognised as well.
+    let english = "Village code,Household code,Head of household,Address,Phone,Members\n\
+                   51-TB-02-01,,Hồ Văn Anh,Thôn 1,,\n";
+    let (status, upload) = officer
+        .upload("households", "english.csv", english.as_bytes().to_vec())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{upload}");
+    assert_eq!(
+        upload["suggested"],
+        json!(["VillageCode", "HouseholdCode", "HeadName", "Address", "Phone", "Members"]),
+        "{upload}"
+    );
 }
