@@ -202,7 +202,11 @@ async fn validate_households(
         // Looked up without case; quoted in messages as typed, so the officer finds the cell.
         let typed_code = value(cells, mapping, ImportField::VillageCode);
         let village_code = typed_code.to_lowercase();
-        let village = villages.get(&village_code);
+        // A village outside the caller's scope is treated exactly as an unknown code: the
+        // message must not tell whether it exists, let alone name it.
+        let village = villages
+            .get(&village_code)
+            .filter(|v| user.can_at(Permission::WriteRegistry, &v.path));
         let mut row_ok = true;
         let village = match village {
             None => {
@@ -217,23 +221,10 @@ async fn validate_households(
                         )
                     } else {
                         Msg::new(
-                            format!("Không có thôn / tổ dân phố mã \"{typed_code}\"."),
-                            format!("No village has code \"{typed_code}\"."),
+                            format!("Không có thôn / tổ dân phố mã \"{typed_code}\" trong phạm vi quản lý của bạn."),
+                            format!("No village in your area has code \"{typed_code}\"."),
                         )
                     },
-                );
-                row_ok = false;
-                None
-            }
-            Some(v) if !user.can_at(Permission::WriteRegistry, &v.path) => {
-                push_error(
-                    &mut errors,
-                    row_no,
-                    col(ImportField::VillageCode),
-                    Msg::new(
-                        format!("{} nằm ngoài phạm vi quản lý của bạn.", v.name),
-                        format!("{} is outside your area.", v.name),
-                    ),
                 );
                 row_ok = false;
                 None

@@ -1,12 +1,13 @@
 //! Hostile uploads cannot take the server down: a sparse workbook whose cells span the whole
 //! sheet, a zip bomb and a shared-strings bomb are each refused with a clear Vietnamese file
 //! error naming the limit, nothing is stored, and the server keeps answering. Also: headers typed
-//! without diacritics, with underscores or in English map to their fields.
+//! without diacritics, with underscores or in English map to their fields, and an import's row
+//! errors never reveal a unit outside the importer's scope.
 
 use crate::helpers::{error_message, spawn_app, Client, TestApp};
 use app::server::imports::Limits;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::io::{Cursor, Write};
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
@@ -207,4 +208,64 @@ async fn a_csv_with_underscore_headers_is_mapped_and_imported() {
         json!(["VillageCode", "HouseholdCode", "HeadName", "Address", "Phone", "Members"]),
         "{upload}"
     );
+}
+
+/// The Vietnamese row errors of a preview.
+fn row_messages(preview: &Value) -> Vec<String> {
+    preview["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"]["vi"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_village_code_outside_the_importers_scope_reads_exactly_like_an_unknown_code() {
+    // Arrange: the officer of Xã Trà Bình names a village of Thị trấn Trà Xuân and a code that
+    // does not exist; the codes have the same shape so only the message could tell them apart.
+    let app = spawn_app().await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let (village_name, commune_name): (String, String) = sqlx::query_as(
+        "SELECT v.name, c.name FROM org_units v JOIN org_units c ON c.id = v.parent_id \
+         WHERE v.code = '51-TB-01-01'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(commune_name, "Thị trấn Trà Xuân");
+    let csv = "Mã thôn,Họ tên chủ hộ,Địa chỉ\n\
+               51-TB-01-01,Hồ Văn Ngoài,Tổ 1\n\
+               51-TB-01-09,Hồ Văn Không,Tổ 1\n";
+    let (status, upload) = officer
+        .upload("households", "ngoai-pham-vi.csv", csv.as_bytes().to_vec())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{upload}");
+
+    // Act
+    let call = json!({"batch_id": upload["batch_id"], "kind": "Households", "mapping": upload["suggested"]});
+    let (status, preview) = officer.post_fn("import/preview", call).await;
+
+    // Assert
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let messages = row_messages(&preview);
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    let outside = messages[0].replace("51-TB-01-01", "CODE");
+    let unknown = messages[1].replace("51-TB-01-09", "CODE");
+    assert_eq!(outside, unknown, "the two errors are indistinguishable");
+    let english: Vec<String> = preview["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"]["en"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        english[0].replace("51-TB-01-01", "CODE"),
+        english[1].replace("51-TB-01-09", "CODE")
+    );
+    for text in messages.iter().chain(&english) {
+        for name in [&village_name, &commune_name, &"Trà Xuân".to_string()] {
+            assert!(!text.contains(name.as_str()), "{text} names {name}");
+        }
+    }
 }
