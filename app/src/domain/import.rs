@@ -193,7 +193,10 @@ pub fn header_key(header: &str) -> String {
         .filter(|c| *c != '*')
         .map(|c| if c == '_' || c == '-' { ' ' } else { c })
         .collect();
-    search_key(&spaced).trim_end_matches(':').trim_end().to_string()
+    search_key(&spaced)
+        .trim_end_matches(':')
+        .trim_end()
+        .to_string()
 }
 
 /// Proposes a mapping for each header: the field whose synonym matches, each field used once.
@@ -372,7 +375,11 @@ mod tests {
             ("ma_don_vi", UnitCode),
             ("ten_don_vi", UnitName),
         ] {
-            assert_eq!(suggested(ImportKind::OrgUnits, header), Some(field), "{header}");
+            assert_eq!(
+                suggested(ImportKind::OrgUnits, header),
+                Some(field),
+                "{header}"
+            );
         }
     }
 

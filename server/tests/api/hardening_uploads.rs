@@ -94,10 +94,7 @@ async fn a_workbook_with_cells_only_at_a1_and_xfd1048576_is_refused_and_the_serv
     assert!(file.len() < 16 * 1024, "a small file: {} bytes", file.len());
 
     // Act + Assert
-    let expected = format!(
-        "quá nhiều cột (tối đa {} cột)",
-        Limits::DEFAULT.max_columns
-    );
+    let expected = format!("quá nhiều cột (tối đa {} cột)", Limits::DEFAULT.max_columns);
     assert_refused_and_server_alive(&app, &officer, "thua-thot.xlsx", file, &expected).await;
 }
 
@@ -145,8 +142,7 @@ async fn a_shared_strings_part_of_hundreds_of_megabytes_is_refused_and_the_serve
     ]);
 
     // Act + Assert
-    assert_refused_and_server_alive(&app, &officer, "bom-chuoi.xlsx", file, "nén bất thường")
-        .await;
+    assert_refused_and_server_alive(&app, &officer, "bom-chuoi.xlsx", file, "nén bất thường").await;
 }
 
 #[tokio::test]
@@ -158,8 +154,14 @@ async fn a_legacy_xls_file_is_refused_with_a_way_out() {
     file.resize(4096, 0);
 
     // Act + Assert
-    assert_refused_and_server_alive(&app, &officer, "cu.xls", file, "lưu lại dạng Excel Workbook (.xlsx)")
-        .await;
+    assert_refused_and_server_alive(
+        &app,
+        &officer,
+        "cu.xls",
+        file,
+        "lưu lại dạng Excel Workbook (.xlsx)",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -181,7 +183,13 @@ async fn a_csv_with_underscore_headers_is_mapped_and_imported() {
     assert_eq!(status, StatusCode::OK, "{upload}");
     assert_eq!(
         upload["suggested"],
-        json!(["VillageCode", "HouseholdCode", "HeadName", "Address", "Phone"]),
+        json!([
+            "VillageCode",
+            "HouseholdCode",
+            "HeadName",
+            "Address",
+            "Phone"
+        ]),
         "{upload}"
     );
     let call = json!({"batch_id": upload["batch_id"], "kind": "Households", "mapping": upload["suggested"]});
@@ -189,11 +197,10 @@ async fn a_csv_with_underscore_headers_is_mapped_and_imported() {
     assert_eq!(status, StatusCode::OK, "{outcome}");
     assert_eq!(outcome["inserted"], 2);
     assert_eq!(app.household_count().await, before + 2);
-    let phone: String =
-        sqlx::query_scalar("SELECT phone FROM households WHERE code = 'KH-GACH-1'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let phone: String = sqlx::query_scalar("SELECT phone FROM households WHERE code = 'KH-GACH-1'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(phone, "0912345678");
 
     // English headers are recognised as well.
@@ -205,7 +212,14 @@ async fn a_csv_with_underscore_headers_is_mapped_and_imported() {
     assert_eq!(status, StatusCode::OK, "{upload}");
     assert_eq!(
         upload["suggested"],
-        json!(["VillageCode", "HouseholdCode", "HeadName", "Address", "Phone", "Members"]),
+        json!([
+            "VillageCode",
+            "HouseholdCode",
+            "HeadName",
+            "Address",
+            "Phone",
+            "Members"
+        ]),
         "{upload}"
     );
 }

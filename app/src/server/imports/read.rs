@@ -177,8 +177,14 @@ fn too_many_cells(limits: &Limits) -> AppError {
 fn too_much_text(limits: &Limits) -> AppError {
     let mb = limits.max_text_bytes as u64 / MIB;
     file_error(
-        format!("Tệp chứa quá nhiều chữ (tối đa {} MB văn bản trong các ô). Hãy chia nhỏ tệp.", vi_n(mb)),
-        format!("The file holds too much text (at most {} MB in its cells). Split it.", en_n(mb)),
+        format!(
+            "Tệp chứa quá nhiều chữ (tối đa {} MB văn bản trong các ô). Hãy chia nhỏ tệp.",
+            vi_n(mb)
+        ),
+        format!(
+            "The file holds too much text (at most {} MB in its cells). Split it.",
+            en_n(mb)
+        ),
     )
 }
 
@@ -217,8 +223,14 @@ fn too_many_entries(limits: &Limits) -> AppError {
 fn too_slow(limits: &Limits) -> AppError {
     let secs = limits.max_time.as_secs();
     file_error(
-        format!("Đọc tệp mất quá lâu (tối đa {} giây). Hãy chia nhỏ tệp.", vi_n(secs)),
-        format!("Reading the file took too long (at most {} seconds). Split it.", en_n(secs)),
+        format!(
+            "Đọc tệp mất quá lâu (tối đa {} giây). Hãy chia nhỏ tệp.",
+            vi_n(secs)
+        ),
+        format!(
+            "Reading the file took too long (at most {} seconds). Split it.",
+            en_n(secs)
+        ),
     )
 }
 
@@ -698,17 +710,14 @@ impl ParseGate {
         &self,
         parse: impl FnOnce() -> AppResult<T> + Send + 'static,
     ) -> AppResult<T> {
-        let permit = match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
-            .await
-        {
-            Ok(Ok(permit)) => permit,
-            _ => {
-                return Err(AppError::Busy(Msg::new(
+        let permit =
+            match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
+                Ok(Ok(permit)) => permit,
+                _ => return Err(AppError::Busy(Msg::new(
                     "Máy chủ đang bận xử lý tệp khác, vui lòng thử lại sau ít phút.",
                     "The server is busy reading other files; please try again in a few minutes.",
-                )))
-            }
-        };
+                ))),
+            };
         tokio::task::spawn_blocking(move || {
             let _turn = permit;
             parse()
@@ -780,7 +789,12 @@ mod tests {
         let book = workbook(
             &sheet(
                 Some("B2:C4"),
-                &[("B2", "Mã thôn"), ("C2", "Chủ hộ"), ("B4", "T1"), ("C4", "Hồ Văn A")],
+                &[
+                    ("B2", "Mã thôn"),
+                    ("C2", "Chủ hộ"),
+                    ("B4", "T1"),
+                    ("C4", "Hồ Văn A"),
+                ],
             ),
             &[],
         );
@@ -815,8 +829,13 @@ mod tests {
 
     #[test]
     fn too_many_cells_rows_and_text_are_refused() {
-        let cells: Vec<(String, String)> = (1..=30).map(|r| (format!("A{r}"), "x".repeat(10))).collect();
-        let cells: Vec<(&str, &str)> = cells.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let cells: Vec<(String, String)> = (1..=30)
+            .map(|r| (format!("A{r}"), "x".repeat(10)))
+            .collect();
+        let cells: Vec<(&str, &str)> = cells
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         let book = workbook(&sheet(None, &cells), &[]);
         let small = |change: fn(&mut Limits)| {
             let mut limits = Limits::DEFAULT;
@@ -850,7 +869,10 @@ mod tests {
         xml.push_str("</sheetData></worksheet>");
         let book = workbook(&xml, &[]);
         let err = message(read_table("a.xlsx", &book).expect_err("a bomb"));
-        assert!(err.contains("nén bất thường (tỉ lệ nén tối đa 100 lần)"), "{err}");
+        assert!(
+            err.contains("nén bất thường (tỉ lệ nén tối đa 100 lần)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -859,7 +881,9 @@ mod tests {
         let mut strings = String::from("<sst>");
         let mut n: u64 = 12345;
         while strings.len() < 3 * MIB as usize {
-            n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            n = n
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             strings.push_str(&format!("<si><t>{n:x}</t></si>"));
         }
         strings.push_str("</sst>");
@@ -872,7 +896,10 @@ mod tests {
             ..Limits::DEFAULT
         };
         let err = message(read_table_with("a.xlsx", &book, &limits).expect_err("too big"));
-        assert!(err.contains("sharedStrings") && err.contains("tối đa 2 MB"), "{err}");
+        assert!(
+            err.contains("sharedStrings") && err.contains("tối đa 2 MB"),
+            "{err}"
+        );
         let limits = Limits {
             max_unzipped_bytes: 2 * MIB,
             ..Limits::DEFAULT
@@ -884,7 +911,10 @@ mod tests {
     #[test]
     fn declared_sizes_that_lie_are_refused() {
         let row = r#"<row><c t="inlineStr"><is><t>x</t></is></c></row>"#;
-        let xml = format!("<worksheet><sheetData>{}</sheetData></worksheet>", row.repeat(100_000));
+        let xml = format!(
+            "<worksheet><sheetData>{}</sheetData></worksheet>",
+            row.repeat(100_000)
+        );
         let mut book = workbook(&xml, &[]);
         // Rewrite every declared uncompressed size (local headers and central directory) to 1.
         for (signature, offset) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
@@ -923,7 +953,8 @@ mod tests {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
             .expect("an entry");
-        zip.write_all(b"<office:document-content/>").expect("written");
+        zip.write_all(b"<office:document-content/>")
+            .expect("written");
         let ods = zip.finish().expect("closed").into_inner();
         let err = message(read_table("a.ods", &ods).expect_err("ods"));
         assert!(err.contains(".ods") && err.contains(".xlsx"), "{err}");
@@ -934,7 +965,11 @@ mod tests {
 
     #[test]
     fn csv_over_the_column_and_cell_limits_is_refused() {
-        let wide = format!("{}\n{}\n", vec!["a"; 101].join(","), vec!["b"; 101].join(","));
+        let wide = format!(
+            "{}\n{}\n",
+            vec!["a"; 101].join(","),
+            vec!["b"; 101].join(",")
+        );
         let err = message(read_table("a.csv", wide.as_bytes()).expect_err("too wide"));
         assert!(err.contains("tối đa 100 cột"), "{err}");
         let limits = Limits {
@@ -977,7 +1012,10 @@ mod tests {
         let err = gate.run(|| Ok(())).await.expect_err("no turn free");
         assert_eq!(err.status(), 503);
         assert!(message(err).contains("đang bận"));
-        first.await.expect("joined").expect("the first parse ends well");
+        first
+            .await
+            .expect("joined")
+            .expect("the first parse ends well");
         assert!(gate.run(|| Ok(())).await.is_ok(), "a turn frees up again");
     }
 }
