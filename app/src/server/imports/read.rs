@@ -103,7 +103,7 @@ fn grouped(n: u64, separator: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(d);
@@ -460,7 +460,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits, deadline: &Deadline) -> AppResult<Ta
     let mut seen = 0usize;
     while let Some(cell) = reader.next_cell().map_err(|_| unreadable())? {
         seen += 1;
-        if seen % 1024 == 0 {
+        if seen.is_multiple_of(1024) {
             deadline.check()?;
         }
         let value = cell.get_value();
@@ -635,7 +635,7 @@ fn read_csv(bytes: &[u8], limits: &Limits, deadline: &Deadline) -> AppResult<Tab
     let mut rows = Vec::new();
     deadline.check()?;
     for (i, record) in records {
-        if i % 1024 == 0 {
+        if i.is_multiple_of(1024) {
             deadline.check()?;
         }
         let record = record.map_err(|e| {
