@@ -49,7 +49,8 @@ pub enum AppError {
     BadRequest(Msg),
     #[error("{0}")]
     TooManyAttempts(Msg),
-    /// The server is too busy to take the request now (answered at once, with `Retry-After`).
+    /// The server is at its limit for this kind of work now (password checks, reading uploaded
+    /// files); answered at once with `Retry-After`, the request may be repeated shortly.
     #[error("{0}")]
     Unavailable(Msg),
     /// Something failed on the server; the details are in the server log under `reference`.

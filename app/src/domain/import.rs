@@ -120,7 +120,9 @@ impl ImportField {
         )
     }
 
-    /// Header texts (in search-key form) that map to this field automatically.
+    /// Header texts (in [`header_key`] form: no accents, lower case, `_` and `-` as spaces) that
+    /// map to this field automatically: the Vietnamese names, typed with or without diacritics
+    /// or with underscores (`ma_thon`), the field codes, and the English names.
     fn synonyms(self) -> &'static [&'static str] {
         use ImportField::*;
         match self {
@@ -128,44 +130,73 @@ impl ImportField {
                 "ma thon",
                 "ma thon/to dan pho",
                 "ma thon / to dan pho",
-                "village code",
-                "village_code",
                 "ma to dan pho",
+                "ma thon to dan pho",
+                "village code",
+                "village id",
             ],
             HouseholdCode => &[
                 "ma ho",
-                "household code",
-                "household_code",
                 "ma ho gia dinh",
+                "household code",
+                "household id",
+                "household no",
+                "household number",
             ],
             HeadName => &[
                 "ho ten chu ho",
                 "chu ho",
                 "ten chu ho",
-                "head of household",
-                "head_name",
                 "ho va ten chu ho",
+                "head of household",
+                "household head",
+                "head name",
             ],
             Address => &["dia chi", "address"],
-            Phone => &["dien thoai", "so dien thoai", "phone", "sdt", "so dt"],
+            Phone => &[
+                "dien thoai",
+                "so dien thoai",
+                "sdt",
+                "so dt",
+                "phone",
+                "phone number",
+                "telephone",
+                "mobile",
+            ],
             Members => &[
                 "thanh vien",
-                "members",
                 "thanh vien (ngan cach boi ;)",
                 "cac thanh vien",
+                "members",
+                "household members",
             ],
-            UnitCode => &["ma don vi", "ma", "code", "unit code", "ma dvhc"],
+            UnitCode => &["ma don vi", "ma", "ma dvhc", "code", "unit code"],
             UnitName => &["ten don vi", "ten", "name", "unit name"],
-            UnitLevel => &["cap", "level", "cap hanh chinh"],
+            UnitLevel => &["cap", "cap hanh chinh", "level", "unit level"],
             ParentCode => &[
                 "ma don vi cap tren",
                 "ma cap tren",
-                "parent code",
-                "parent_code",
                 "ma cha",
+                "parent code",
+                "parent unit code",
             ],
         }
     }
+}
+
+/// The form a header is compared in: [`search_key`] (no accents, lower case, single spaces),
+/// with `_` and `-` read as spaces and a required-field mark (`*`) or a trailing colon dropped,
+/// so `Mã thôn`, `ma thon`, `MA_THON` and `Mã thôn *:` are one header.
+pub fn header_key(header: &str) -> String {
+    let spaced: String = header
+        .chars()
+        .filter(|c| *c != '*')
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect();
+    search_key(&spaced)
+        .trim_end_matches(':')
+        .trim_end()
+        .to_string()
 }
 
 /// Proposes a mapping for each header: the field whose synonym matches, each field used once.
@@ -174,7 +205,7 @@ pub fn suggest_mapping(kind: ImportKind, headers: &[String]) -> Vec<Option<Impor
     headers
         .iter()
         .map(|h| {
-            let key = search_key(h);
+            let key = header_key(h);
             let found = kind
                 .fields()
                 .iter()
@@ -283,6 +314,80 @@ mod tests {
             ]
         );
         assert!(check_mapping(ImportKind::Households, &m).is_ok());
+    }
+
+    fn suggested(kind: ImportKind, header: &str) -> Option<ImportField> {
+        suggest_mapping(kind, &[header.to_string()])[0]
+    }
+
+    #[test]
+    fn headers_without_diacritics_or_with_underscores_map() {
+        use ImportField::*;
+        for (header, field) in [
+            ("ma_thon", VillageCode),
+            ("ma thon", VillageCode),
+            ("MA_THON", VillageCode),
+            ("chu_ho", HeadName),
+            ("ho_ten_chu_ho", HeadName),
+            ("dia_chi", Address),
+            ("so_dien_thoai", Phone),
+            ("SĐT", Phone),
+            ("ma_ho", HouseholdCode),
+            ("thanh_vien", Members),
+            ("village_code", VillageCode),
+            ("head_name", HeadName),
+            ("Mã thôn *", VillageCode),
+            ("Địa chỉ:", Address),
+        ] {
+            assert_eq!(
+                suggested(ImportKind::Households, header),
+                Some(field),
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn english_headers_map() {
+        use ImportField::*;
+        for (header, field) in [
+            ("Village code", VillageCode),
+            ("Household code", HouseholdCode),
+            ("Head of household", HeadName),
+            ("Household head", HeadName),
+            ("Address", Address),
+            ("Phone", Phone),
+            ("Phone number", Phone),
+            ("Members", Members),
+        ] {
+            assert_eq!(
+                suggested(ImportKind::Households, header),
+                Some(field),
+                "{header}"
+            );
+        }
+        for (header, field) in [
+            ("Unit code", UnitCode),
+            ("Unit name", UnitName),
+            ("Level", UnitLevel),
+            ("Parent code", ParentCode),
+            ("parent_code", ParentCode),
+            ("ma_don_vi", UnitCode),
+            ("ten_don_vi", UnitName),
+        ] {
+            assert_eq!(
+                suggested(ImportKind::OrgUnits, header),
+                Some(field),
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn unrelated_headers_stay_unmapped() {
+        assert_eq!(suggested(ImportKind::Households, "Ghi chú"), None);
+        assert_eq!(suggested(ImportKind::Households, "ghi_chu"), None);
+        assert_eq!(header_key("  Mã_Thôn * : "), "ma thon");
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn ImportWizard(kind: ImportKind, done_href: &'static str) -> impl IntoView {
             <h2>{lang.t("1. Chọn tệp", "1. Choose a file")}</h2>
             <div class="field">
                 <label for="import-file">{lang.t("Tệp Excel (.xlsx) hoặc CSV", "Excel (.xlsx) or CSV file")}</label>
-                <input id="import-file" type="file" accept=".xlsx,.xls,.ods,.csv" on:change=on_file />
+                <input id="import-file" type="file" accept=".xlsx,.csv" on:change=on_file />
             </div>
             {move || progress.get().map(|p| view! {
                 <label for="upload-progress">{format!("{} {:.0}%", lang.t("Đang tải lên", "Uploading"), p * 100.0)}</label>

@@ -1,8 +1,9 @@
-//! Spreadsheet imports: reading .xlsx/.xls/.ods and .csv files, validating every row against the
+//! Spreadsheet imports: reading .xlsx and .csv files ([`read`]), validating every row against the
 //! registry rules (dry run), and committing all rows in one transaction or none.
 //!
 //! A file is uploaded once (kept in `import_batches`); the preview and the commit re-read it with
-//! the chosen column mapping, so the commit writes exactly what the last preview showed.
+//! the chosen column mapping, so the commit writes exactly what the last preview showed. Every
+//! read goes through [`read`]: bounded by [`Limits`], off the async runtime, a few at a time.
 
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::import::{
@@ -19,213 +20,9 @@ use crate::server::db::{self, Pool};
 use crate::server::{households, org_units};
 use std::collections::HashMap;
 
-/// Largest number of data rows one file may hold.
-pub const MAX_ROWS: usize = 50_000;
+pub mod read;
 
-/// A file read into text cells. `rows` keep their spreadsheet row numbers (header = 1).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    pub headers: Vec<String>,
-    pub rows: Vec<(usize, Vec<String>)>,
-}
-
-fn file_error(vi: impl Into<String>, en: impl Into<String>) -> AppError {
-    AppError::bad_request(vi, en)
-}
-
-/// Reads a spreadsheet or CSV file. The type is decided by the content, not the file name: a
-/// renamed text file is not taken for an Excel workbook.
-pub fn read_table(filename: &str, bytes: &[u8]) -> AppResult<Table> {
-    if bytes.is_empty() {
-        return Err(file_error(
-            "Tệp rỗng, không có dữ liệu.",
-            "The file is empty.",
-        ));
-    }
-    let lower = filename.to_lowercase();
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    let table = if is_zip || is_ole {
-        read_workbook(bytes)?
-    } else if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") {
-        return Err(file_error(
-            "Tệp không phải bảng tính Excel hợp lệ (có thể bị đổi tên hoặc hỏng). Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.",
-            "The file is not a valid Excel workbook (it may be renamed or damaged). Open it in Excel and save it as .xlsx.",
-        ));
-    } else {
-        read_csv(bytes)?
-    };
-    if table.headers.iter().all(|h| h.is_empty()) {
-        return Err(file_error(
-            "Tệp không có dòng tiêu đề.",
-            "The file has no header row.",
-        ));
-    }
-    if table.rows.is_empty() {
-        return Err(file_error(
-            "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.",
-            "The file has a header row but no data rows.",
-        ));
-    }
-    if table.rows.len() > MAX_ROWS {
-        return Err(file_error(
-            format!(
-                "Tệp có {} dòng, vượt quá giới hạn {MAX_ROWS} dòng. Hãy chia nhỏ tệp.",
-                table.rows.len()
-            ),
-            format!(
-                "The file has {} rows, more than the limit of {MAX_ROWS}. Split it.",
-                table.rows.len()
-            ),
-        ));
-    }
-    Ok(table)
-}
-
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => clean(s),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => d.to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-fn read_workbook(bytes: &[u8]) -> AppResult<Table> {
-    use calamine::Reader;
-    let unreadable = || {
-        file_error(
-            "Không đọc được bảng tính: tệp hỏng hoặc không đúng định dạng Excel.",
-            "Could not read the workbook: the file is damaged or not an Excel file.",
-        )
-    };
-    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|_| unreadable())?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| {
-            file_error(
-                "Bảng tính không có trang tính nào.",
-                "The workbook has no sheet.",
-            )
-        })?
-        .map_err(|_| unreadable())?;
-    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let mut rows = range.rows().enumerate();
-    let headers = match rows.next() {
-        Some((_, cells)) => cells.iter().map(cell_text).collect::<Vec<_>>(),
-        None => {
-            return Err(file_error(
-                "Tệp rỗng, không có dữ liệu.",
-                "The file is empty.",
-            ))
-        }
-    };
-    let data = rows
-        .map(|(i, cells)| {
-            (
-                start_row + i + 1,
-                cells.iter().map(cell_text).collect::<Vec<_>>(),
-            )
-        })
-        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
-        .collect();
-    Ok(Table {
-        headers: trim_headers(headers),
-        rows: data,
-    })
-}
-
-fn trim_headers(mut headers: Vec<String>) -> Vec<String> {
-    while headers.last().is_some_and(|h| h.is_empty()) {
-        headers.pop();
-    }
-    headers
-}
-
-fn read_csv(bytes: &[u8]) -> AppResult<Table> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        file_error(
-            "Tệp CSV không ở mã UTF-8, hoặc không phải tệp văn bản. Trong Excel hãy chọn \"CSV UTF-8\" khi lưu.",
-            "The CSV file is not UTF-8 text. In Excel choose \"CSV UTF-8\" when saving.",
-        )
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
-    if text.contains('\u{0}') {
-        return Err(file_error(
-            "Tệp không phải tệp văn bản CSV.",
-            "The file is not a CSV text file.",
-        ));
-    }
-    let first_line = text.lines().next().unwrap_or_default();
-    // Excel in Vietnamese locales often saves with semicolons.
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records().enumerate();
-    let headers = match records.next() {
-        Some((_, Ok(r))) => r.iter().map(clean).collect(),
-        Some((_, Err(_))) => {
-            return Err(file_error(
-                "Không đọc được dòng tiêu đề của tệp CSV.",
-                "Could not read the CSV header row.",
-            ))
-        }
-        None => {
-            return Err(file_error(
-                "Tệp rỗng, không có dữ liệu.",
-                "The file is empty.",
-            ))
-        }
-    };
-    let mut rows = Vec::new();
-    for (i, record) in records {
-        let record = record.map_err(|e| {
-            file_error(
-                format!("Dòng {} của tệp CSV không đọc được: {e}", i + 1),
-                format!("Row {} of the CSV file could not be read: {e}", i + 1),
-            )
-        })?;
-        // The line number as the officer sees it in a text editor or Excel: the reader skips
-        // blank lines, so the record's own position is the truth, not the count of records.
-        // (The position is where the reader resumed, before any blank lines it skipped.)
-        let line = record
-            .position()
-            .and_then(|p| {
-                let at = p.byte() as usize;
-                let before = text.get(..at)?.matches('\n').count();
-                let blank = text
-                    .get(at..)?
-                    .chars()
-                    .take_while(|c| matches!(c, '\n' | '\r'))
-                    .filter(|c| *c == '\n')
-                    .count();
-                Some(before + blank + 1)
-            })
-            .unwrap_or(i + 1);
-        let cells: Vec<String> = record.iter().map(clean).collect();
-        if cells.iter().any(|c| !c.is_empty()) {
-            rows.push((line, cells));
-        }
-    }
-    Ok(Table {
-        headers: trim_headers(headers),
-        rows,
-    })
-}
+pub use read::{read_table, read_table_with, Limits, ParseGate, Table, MAX_ROWS};
 
 /// Stores an uploaded file for `user` after checking it can be read; returns its summary.
 pub async fn store_upload(
@@ -235,7 +32,10 @@ pub async fn store_upload(
     filename: &str,
     bytes: Vec<u8>,
 ) -> AppResult<UploadedFile> {
-    let table = read_table(filename, &bytes)?;
+    let name = filename.to_string();
+    let (table, bytes) = ParseGate::shared()
+        .run(move || read_table(&name, &bytes).map(|table| (table, bytes)))
+        .await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO import_batches (user_id, kind, filename, content, row_count, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -287,7 +87,14 @@ async fn load_batch(
             "This file has already been imported. Upload it again to import more.",
         ));
     }
-    Ok((read_table(&batch.filename, &batch.content)?, batch.filename))
+    let Batch {
+        filename, content, ..
+    } = batch;
+    let name = filename.clone();
+    let table = ParseGate::shared()
+        .run(move || read_table(&name, &content))
+        .await?;
+    Ok((table, filename))
 }
 
 /// Value of `field` in a row under `mapping` (empty when unmapped or missing).
@@ -395,7 +202,11 @@ async fn validate_households(
         // Looked up without case; quoted in messages as typed, so the officer finds the cell.
         let typed_code = value(cells, mapping, ImportField::VillageCode);
         let village_code = typed_code.to_lowercase();
-        let village = villages.get(&village_code);
+        // A village outside the caller's scope is treated exactly as an unknown code: the
+        // message must not tell whether it exists, let alone name it.
+        let village = villages
+            .get(&village_code)
+            .filter(|v| user.can_at(Permission::WriteRegistry, &v.path));
         let mut row_ok = true;
         let village = match village {
             None => {
@@ -410,23 +221,10 @@ async fn validate_households(
                         )
                     } else {
                         Msg::new(
-                            format!("Không có thôn / tổ dân phố mã \"{typed_code}\"."),
-                            format!("No village has code \"{typed_code}\"."),
+                            format!("Không có thôn / tổ dân phố mã \"{typed_code}\" trong phạm vi quản lý của bạn."),
+                            format!("No village in your area has code \"{typed_code}\"."),
                         )
                     },
-                );
-                row_ok = false;
-                None
-            }
-            Some(v) if !user.can_at(Permission::WriteRegistry, &v.path) => {
-                push_error(
-                    &mut errors,
-                    row_no,
-                    col(ImportField::VillageCode),
-                    Msg::new(
-                        format!("{} nằm ngoài phạm vi quản lý của bạn.", v.name),
-                        format!("{} is outside your area.", v.name),
-                    ),
                 );
                 row_ok = false;
                 None

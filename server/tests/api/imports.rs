@@ -433,7 +433,10 @@ async fn a_village_outside_the_importers_commune_is_refused() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     let (row, column, message) = &errors[0];
     assert_eq!((*row, column.as_str()), (3, "Mã thôn"));
-    assert!(message.contains("ngoài phạm vi"), "{message}");
+    assert!(
+        message.contains("trong phạm vi quản lý của bạn") && !message.contains("Trà Xuân"),
+        "reads like an unknown code, names no unit: {message}"
+    );
     assert_commit_refused(&app, &officer, &upload, before).await;
 }
 

@@ -14,6 +14,7 @@ mod cycle;
 mod export;
 mod hardening_auth;
 mod hardening_registry;
+mod hardening_uploads;
 mod helpers;
 mod households;
 mod imports;
