@@ -12,6 +12,7 @@ mod auth;
 mod basics;
 mod cycle;
 mod export;
+mod hardening_cycle;
 mod helpers;
 mod households;
 mod imports;
