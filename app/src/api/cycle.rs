@@ -33,6 +33,21 @@ pub struct StoredSet {
     pub set: CriteriaSet,
     /// Number of evaluations scored with this set.
     pub evaluation_count: i64,
+    /// The unit that issued the set and whose subtree it covers; `None`: national.
+    pub owner_unit_id: Option<i64>,
+    /// That unit's name (`None`: national).
+    pub owner_name: Option<String>,
+    /// Whether the caller may edit, publish or copy under this owner (an administrator whose
+    /// scope covers the owner unit; for a national set, the whole tree).
+    pub can_manage: bool,
+}
+
+/// A unit an administrator may choose as the owner of a new draft set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerChoice {
+    /// `None`: national (only for administrators of the whole tree).
+    pub unit_id: Option<i64>,
+    pub name: String,
 }
 
 /// A line of the criteria-set list.
@@ -49,6 +64,9 @@ pub struct SetSummary {
     pub valid_to_year: Option<i32>,
     pub has_unverified: bool,
     pub max_total: u32,
+    /// The unit that issued the set; `None`: national.
+    pub owner_unit_id: Option<i64>,
+    pub owner_name: Option<String>,
 }
 
 /// A registration with where its evaluation stands.
@@ -170,6 +188,9 @@ pub struct EvaluationView {
     pub can_edit: bool,
     /// Whether the caller may return, approve or unlock (role and scope).
     pub can_review: bool,
+    /// Whether the caller saved scores, added evidence or submitted this dossier: then someone
+    /// else must return, approve and decide it (four eyes; the server refuses them too).
+    pub is_contributor: bool,
 }
 
 /// A save of the evaluation form.
@@ -218,6 +239,9 @@ pub struct Queues {
     pub to_review: Vec<RegistrationRow>,
     /// Approved and waiting for a decision, where the user reviews.
     pub to_decide: Vec<RegistrationRow>,
+    /// Registrations of `to_review` and `to_decide` the user scored or submitted: someone else
+    /// must review and decide them.
+    pub contributed: Vec<i64>,
 }
 
 /// A recognition decision to issue.
@@ -300,14 +324,21 @@ pub async fn list_sets() -> Result<Vec<SetSummary>, AppError> {
 /// One criteria set.
 #[server(prefix = "/api", endpoint = "sets/get", input = Json)]
 pub async fn get_set(id: i64) -> Result<StoredSet, AppError> {
-    as_caller(|state, __| async move { cycle::find_set(&state.db, id).await }).await
+    as_caller(|state, user| async move { cycle::find_set(&state.db, &user, id).await }).await
 }
 
-/// Copies a set into a new draft version.
+/// The units the caller may choose as the owner of a new draft (empty for non-administrators).
+#[server(prefix = "/api", endpoint = "sets/owner-choices", input = Json)]
+pub async fn set_owner_choices() -> Result<Vec<OwnerChoice>, AppError> {
+    as_caller(|state, user| async move { cycle::owner_choices(&state.db, &user).await }).await
+}
+
+/// Copies a set into a new draft version owned by `owner_unit_id` (a province or district in
+/// the caller's scope; `None`: national, for administrators of the whole tree).
 #[server(prefix = "/api", endpoint = "sets/copy", input = Json)]
-pub async fn copy_set(id: i64) -> Result<StoredSet, AppError> {
+pub async fn copy_set(id: i64, owner_unit_id: Option<i64>) -> Result<StoredSet, AppError> {
     as_caller_with(Permission::ManageCriteria, |state, user| async move {
-        cycle::copy_set(&state.db, &user, id).await
+        cycle::copy_set(&state.db, &user, id, owner_unit_id).await
     })
     .await
 }

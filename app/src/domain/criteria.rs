@@ -526,6 +526,44 @@ pub fn pick_set(sets: &[CriteriaSet], kind: TitleKind, year: i32) -> Option<&Cri
         .max_by_key(|s| (s.valid_from_year, s.version))
 }
 
+/// Whether a unit of `level` may issue (own) criteria sets. The Ministry issues the framework
+/// (national sets, owned by no unit), provinces issue their own (e.g. Bà Rịa–Vũng Tàu QĐ
+/// 1014/QĐ-UBND 2016) and districts did before the 2025 reform; communes and villages apply the
+/// sets of those above them.
+pub fn may_own_sets(level: crate::domain::org::OrgLevel) -> bool {
+    use crate::domain::org::OrgLevel;
+    matches!(level, OrgLevel::Province | OrgLevel::District)
+}
+
+/// The set for a new evaluation of title `kind` in `year` of a subject at the unit whose path is
+/// `unit_path`. `sets` pairs each set with its owner's path (`None`: national, which covers
+/// every unit). Among the published sets that apply to the title and year and whose owner is
+/// the unit or one of its ancestors, the most specific owner wins (the deepest path), then the
+/// set that started most recently, then the highest version. Returns the index into `sets`.
+pub fn pick_set_for_unit(
+    sets: &[(Option<String>, CriteriaSet)],
+    kind: TitleKind,
+    year: i32,
+    unit_path: &str,
+) -> Option<usize> {
+    sets.iter()
+        .enumerate()
+        .filter(|(_, (_, s))| s.status == SetStatus::Published && s.title_kind == kind)
+        .filter(|(_, (_, s))| s.applies_to_year(year))
+        .filter(|(_, (owner, _))| {
+            owner
+                .as_deref()
+                .is_none_or(|o| crate::domain::org::path_is_within(unit_path, o))
+        })
+        .max_by_key(|(_, (owner, s))| {
+            let depth = owner
+                .as_deref()
+                .map_or(0, |o| crate::domain::org::path_ids(o).len());
+            (depth, s.valid_from_year, s.version)
+        })
+        .map(|(i, _)| i)
+}
+
 /// One answer to one indicator. Serialised untagged so an answer map is compact JSON:
 /// `{"GD1.a": 10, "X1.1": true}`. (Untagged needs a self-describing format: send answers as
 /// JSON, not as URL-encoded form data.)
@@ -1327,6 +1365,57 @@ mod tests {
         );
         assert_eq!(pick_set(&sets, TitleKind::Clan, 2026), None);
         assert_eq!(pick_set(&sets, TitleKind::Household, 2010), None);
+    }
+
+    #[test]
+    fn the_most_specific_owner_covering_the_unit_wins() {
+        let mut national = set(vec![criterion("A", vec![points("A.1", 10)])], pass_mark(5));
+        national.status = SetStatus::Published;
+        national.valid_from_year = 2015;
+        let mut newer_national = national.clone();
+        newer_national.version = 2;
+        let mut district_a = national.clone();
+        district_a.code = "district-a".into();
+        let mut commune_draft = national.clone();
+        commune_draft.code = "draft".into();
+        commune_draft.status = SetStatus::Draft;
+        let sets = vec![
+            (None, national),
+            (Some("/1/4/".to_string()), district_a),
+            (None, newer_national),
+            (Some("/1/4/17/".to_string()), commune_draft),
+        ];
+        // In district A (and below it) its own set wins over the national ones.
+        assert_eq!(
+            pick_set_for_unit(&sets, TitleKind::Household, 2026, "/1/4/17/30/"),
+            Some(1)
+        );
+        assert_eq!(
+            pick_set_for_unit(&sets, TitleKind::Household, 2026, "/1/4/"),
+            Some(1)
+        );
+        // Elsewhere (also a sibling whose id starts with the same digits) the newest national.
+        assert_eq!(
+            pick_set_for_unit(&sets, TitleKind::Household, 2026, "/1/40/7/"),
+            Some(2)
+        );
+        assert_eq!(
+            pick_set_for_unit(&sets, TitleKind::Household, 2026, "/1/"),
+            Some(2)
+        );
+        assert_eq!(
+            pick_set_for_unit(&sets, TitleKind::Clan, 2026, "/1/4/"),
+            None
+        );
+    }
+
+    #[test]
+    fn only_provinces_and_districts_own_sets() {
+        use crate::domain::org::OrgLevel;
+        assert!(may_own_sets(OrgLevel::Province));
+        assert!(may_own_sets(OrgLevel::District));
+        assert!(!may_own_sets(OrgLevel::Commune));
+        assert!(!may_own_sets(OrgLevel::Village));
     }
 
     #[test]

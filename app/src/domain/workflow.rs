@@ -8,6 +8,11 @@
 //!                       └──── returned ◀──┘  └─── (unlock) ────┘
 //!                         (return with comments; resubmit)
 //! ```
+//!
+//! Four eyes: whoever saved the scores, added evidence or submitted a dossier (its
+//! *contributors*) may not return it, approve it or put it in a decision; another reviewer must
+//! ([`Transition::needs_another_person`]). Unlocking stays open to them: it only hands the
+//! dossier back to be scored again, and then someone else must approve it.
 
 use crate::domain::auth::Permission;
 use crate::i18n::Lang;
@@ -122,6 +127,18 @@ impl Transition {
         }
     }
 
+    /// Whether this step must be taken by someone who did not score, add evidence to or
+    /// submit the dossier (four eyes): the review and the decision.
+    pub fn needs_another_person(self) -> bool {
+        matches!(
+            self,
+            Transition::Return
+                | Transition::Approve
+                | Transition::Recognise
+                | Transition::NotRecognise
+        )
+    }
+
     /// The audit action name.
     pub fn code(self) -> &'static str {
         match self {
@@ -166,6 +183,20 @@ pub fn refusal(state: CycleState, transition: Transition, lang: Lang) -> String 
             "This step ({}) is not possible while the dossier is \"{}\".",
             transition.code(),
             state.label(Lang::En)
+        ),
+    }
+}
+
+/// Why a contributor of a dossier may not take a [`Transition::needs_another_person`] step.
+pub fn four_eyes_refusal(transition: Transition, lang: Lang) -> &'static str {
+    match transition {
+        Transition::Recognise | Transition::NotRecognise => lang.t(
+            "Bạn đã chấm điểm hoặc nộp hồ sơ này nên không thể đưa vào quyết định; cần một người khác xét duyệt và ra quyết định.",
+            "You scored or submitted this dossier, so you cannot include it in a decision; someone else must review and decide it.",
+        ),
+        _ => lang.t(
+            "Bạn đã chấm điểm hoặc nộp hồ sơ này nên không thể tự duyệt; cần một người khác duyệt.",
+            "You scored or submitted this dossier, so you cannot review it yourself; someone else must review it.",
         ),
     }
 }
@@ -218,6 +249,26 @@ mod tests {
         assert_eq!(Transition::Submit.permission(), Permission::Evaluate);
         assert_eq!(Transition::Approve.permission(), Permission::Review);
         assert_eq!(Transition::Recognise.permission(), Permission::Review);
+    }
+
+    #[test]
+    fn reviewing_and_deciding_need_someone_who_did_not_score() {
+        for t in [
+            Transition::Return,
+            Transition::Approve,
+            Transition::Recognise,
+            Transition::NotRecognise,
+        ] {
+            assert!(t.needs_another_person(), "{t:?}");
+        }
+        for t in [
+            Transition::Start,
+            Transition::Save,
+            Transition::Submit,
+            Transition::Unlock,
+        ] {
+            assert!(!t.needs_another_person(), "{t:?}");
+        }
     }
 
     #[test]

@@ -1,9 +1,14 @@
 //! Criteria sets: the list, one set (read-only when published; an editor for drafts), copying a
 //! set into a new version, publishing, and the scoring self-check that compares the browser's
 //! (WebAssembly) results with the server's (native) results on the same fixtures.
+//!
+//! Every set shows the unit that issued it ("Đơn vị ban hành"): national for the product's
+//! sets, or a province or district whose subtree it covers. Only administrators whose scope
+//! covers that unit get the editor and the publish button; the server checks the same.
 
 use crate::api::cycle::{
-    copy_set, get_set, list_sets, publish_set, save_set, scoring_fixture_digest, StoredSet,
+    copy_set, get_set, list_sets, publish_set, save_set, scoring_fixture_digest, set_owner_choices,
+    OwnerChoice, StoredSet,
 };
 use crate::components::{use_lang, ErrorAlert, Guard};
 use crate::domain::auth::Permission;
@@ -16,6 +21,13 @@ use crate::i18n::Lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// The issuing unit's name, or "national" for the product's sets.
+fn owner_label(owner_name: Option<&str>, lang: Lang) -> String {
+    owner_name
+        .map(str::to_string)
+        .unwrap_or_else(|| lang.t("Toàn quốc", "National").to_string())
+}
 
 /// The badge for a verification, with its source or note as a tooltip and for screen readers.
 fn verification_badge(v: &Verification, lang: Lang) -> impl IntoView {
@@ -59,6 +71,7 @@ pub fn CriteriaListPage() -> impl IntoView {
                                                 <br />
                                                 <span class="muted">{s.source_document.clone()}</span>
                                             </td>
+                                            <td data-label=lang.t("Đơn vị ban hành", "Issued by")>{owner_label(s.owner_name.as_deref(), lang)}</td>
                                             <td data-label=lang.t("Năm áp dụng", "Years")>
                                                 {format!("{}–{}", s.valid_from_year, s.valid_to_year.map(|y| y.to_string()).unwrap_or_default())}
                                             </td>
@@ -80,6 +93,7 @@ pub fn CriteriaListPage() -> impl IntoView {
                                         <thead><tr>
                                             <th>{lang.t("Danh hiệu", "Title")}</th>
                                             <th>{lang.t("Bộ tiêu chí", "Set")}</th>
+                                            <th>{lang.t("Đơn vị ban hành", "Issued by")}</th>
                                             <th>{lang.t("Năm áp dụng", "Years")}</th>
                                             <th>{lang.t("Trạng thái", "Status")}</th>
                                         </tr></thead>
@@ -108,6 +122,10 @@ pub fn CriteriaSetPage() -> impl IntoView {
             .unwrap_or(0)
     });
     let stored = Resource::new(move || id.get(), get_set);
+    // Created at the top, and only for administrators (a plain value known before rendering),
+    // so the server and the browser number the page's resources alike.
+    let owners = crate::components::page_user_can(Permission::ManageCriteria)
+        .then(|| Resource::new(|| (), |_| set_owner_choices()));
     view! {
         <Title text=lang.t("Bộ tiêu chí", "Criteria set") />
         <p><a href="/tieu-chi">{lang.t("← Các bộ tiêu chí", "← Criteria sets")}</a></p>
@@ -117,10 +135,17 @@ pub fn CriteriaSetPage() -> impl IntoView {
                 view! {
                     <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
                         {move || Suspend::new(async move {
+                            let choices = match owners {
+                                Some(owners) => owners.await.unwrap_or_default(),
+                                None => Vec::new(),
+                            };
                             match stored.await {
                                 Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
-                                Ok(s) if s.status == SetStatus::Draft && can_manage => view! { <SetEditor stored=s /> }.into_any(),
-                                Ok(s) => view! { <SetView stored=s can_manage /> }.into_any(),
+                                Ok(s) if s.status == SetStatus::Draft && s.can_manage => view! { <SetEditor stored=s /> }.into_any(),
+                                Ok(s) => {
+                                    let can_copy = can_manage && !choices.is_empty();
+                                    view! { <SetView stored=s can_manage=can_copy choices /> }.into_any()
+                                }
                             }
                         })}
                     </Suspense>
@@ -170,12 +195,44 @@ fn rule_summary(rule: &ResultRule, lang: Lang) -> String {
     }
 }
 
-/// A published (or retired) set, read-only, with "copy into a new version" for administrators.
+/// A published (or retired) set, read-only, with "copy into a new version" for administrators,
+/// who choose which unit issues the copy among `choices` (their own unit first when it may).
 #[component]
-fn SetView(stored: StoredSet, can_manage: bool) -> impl IntoView {
+fn SetView(stored: StoredSet, can_manage: bool, choices: Vec<OwnerChoice>) -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
-    let copy = Action::new(move |id: &i64| copy_set(*id));
+    let copy = Action::new(move |(id, owner): &(i64, Option<i64>)| copy_set(*id, *owner));
+    // Default: the administrator's own assignment unit when it may issue sets, else the first.
+    let own_units: Vec<i64> = crate::components::use_page_user()
+        .ok()
+        .flatten()
+        .map(|u| {
+            u.assignments
+                .iter()
+                .filter(|a| a.role.grants(Permission::ManageCriteria))
+                .map(|a| a.unit_id)
+                .collect()
+        })
+        .unwrap_or_default();
+    let default_owner = choices
+        .iter()
+        .find(|c| c.unit_id.is_some_and(|id| own_units.contains(&id)))
+        .or(choices.first())
+        .map(|c| c.unit_id);
+    let owner = RwSignal::new(default_owner.flatten());
+    let owner_options = choices
+        .iter()
+        .map(|c| {
+            let value = c.unit_id.map(|id| id.to_string()).unwrap_or_default();
+            let selected = c.unit_id == default_owner.flatten();
+            // The national choice reads in the page's language; units by their own name.
+            let name = match c.unit_id {
+                None => owner_label(None, lang),
+                Some(_) => c.name.clone(),
+            };
+            view! { <option value=value selected=selected>{name}</option> }
+        })
+        .collect_view();
     Effect::new(move |_| {
         if let Some(Ok(new)) = copy.value().get() {
             navigate(&format!("/tieu-chi/{}", new.id), Default::default());
@@ -225,6 +282,7 @@ fn SetView(stored: StoredSet, can_manage: bool) -> impl IntoView {
     view! {
         <h1 class="page-title">{format!("{} — {} {}", set.display_name(lang), lang.t("phiên bản", "version"), set.version)}</h1>
         <div class="card">
+            <p><strong>{lang.t("Đơn vị ban hành: ", "Issued by: ")}</strong><span id="set-owner">{owner_label(stored.owner_name.as_deref(), lang)}</span></p>
             <p><strong>{lang.t("Văn bản nguồn: ", "Source document: ")}</strong>{set.source_document.clone()}</p>
             <p><strong>{lang.t("Danh hiệu: ", "Title: ")}</strong>{set.title_kind.label(lang)}
                 " · " <strong>{lang.t("Năm áp dụng: ", "Years: ")}</strong>
@@ -240,13 +298,23 @@ fn SetView(stored: StoredSet, can_manage: bool) -> impl IntoView {
                 )}</div>
             })}
             {(!set.notes.is_empty()).then(|| view! { <details><summary>{lang.t("Ghi chú", "Notes")}</summary><p>{set.notes.clone()}</p></details> })}
-            <Show when=move || can_manage>
+            {can_manage.then(move || view! {
+                <div class="field">
+                    <label for="copy-owner">{lang.t("Đơn vị ban hành phiên bản mới", "Unit issuing the new version")}</label>
+                    <select id="copy-owner" on:change=move |ev| owner.set(event_target_value(&ev).parse().ok())>
+                        {owner_options}
+                    </select>
+                    <p class="hint">{lang.t(
+                        "Bộ tiêu chí của tỉnh hoặc huyện chỉ áp dụng cho các đơn vị thuộc tỉnh, huyện đó; nơi khác vẫn dùng bộ của cấp trên.",
+                        "A province's or district's set applies only to the units under it; elsewhere the set of the level above still applies.",
+                    )}</p>
+                </div>
                 <div class="form-actions">
-                    <button class="btn btn-secondary" type="button" on:click=move |_| { copy.dispatch(id); }>
+                    <button class="btn btn-secondary" type="button" on:click=move |_| { copy.dispatch((id, owner.get_untracked())); }>
                         {lang.t("Sao chép thành phiên bản mới để sửa", "Copy into a new version to edit")}
                     </button>
                 </div>
-            </Show>
+            })}
             {move || match copy.value().get() { Some(Err(e)) => Some(view! { <ErrorAlert error=e /> }), _ => None }}
         </div>
         {criteria}
@@ -312,6 +380,7 @@ fn verification_field(
 fn SetEditor(stored: StoredSet) -> impl IntoView {
     let lang = use_lang();
     let id = stored.id;
+    let owner_name = owner_label(stored.owner_name.as_deref(), lang);
     let draft = RwSignal::new(stored.set.clone());
     let row_version = RwSignal::new(stored.row_version);
     let shape = RwSignal::new(0u32);
@@ -507,6 +576,7 @@ fn SetEditor(stored: StoredSet) -> impl IntoView {
     };
     view! {
         <h1 class="page-title">{move || format!("{} — {} {} ({})", draft.with(|d| d.name.clone()), lang.t("phiên bản", "version"), draft.with(|d| d.version), lang.t("bản nháp", "draft"))}</h1>
+        <p><strong>{lang.t("Đơn vị ban hành: ", "Issued by: ")}</strong><span id="set-owner">{owner_name}</span></p>
         <div class="score-layout">
             <div>
                 {structure}

@@ -845,10 +845,23 @@ fn QueueSections(
                                     "Hồ sơ đã gửi duyệt: duyệt hoặc trả lại kèm nhận xét.",
                                     "Submitted: approve, or return with comments.",
                                 )
-                                rows=q.to_review.clone()
+                                rows={q.to_review.iter().filter(|r| !q.contributed.contains(&r.id)).cloned().collect::<Vec<_>>()}
                                 can_evaluate=false
                                 action_label=Some(lang.t("Xét duyệt", "Review"))
                             />
+                            {
+                                // Four eyes: the dossiers this user scored or submitted wait for
+                                // another reviewer, so they are not in the user's review queue.
+                                let own = q.to_review.iter().filter(|r| q.contributed.contains(&r.id)).count();
+                                (own > 0).then(|| view! {
+                                    <p class="hint" id="own-dossiers">
+                                        {match lang {
+                                            Lang::Vi => format!("{own} hồ sơ do chính bạn chấm điểm hoặc nộp đang chờ một người xét duyệt khác."),
+                                            Lang::En => format!("{own} dossier(s) you scored or submitted are waiting for another reviewer."),
+                                        }}
+                                    </p>
+                                })
+                            }
                             <QueueSection
                                 id="cho-quyet-dinh"
                                 title=lang.t("Chờ quyết định", "Awaiting decision")

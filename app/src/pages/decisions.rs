@@ -5,7 +5,9 @@
 //! Anyone who may read the registry sees the list of decisions; only reviewers (who hold
 //! `Permission::Review`) get the issuing form. The browser checks the form first for instant
 //! feedback; the server checks everything again (approved, same year and title, inside the
-//! authority's area, recognised ones meet the rule) and its messages are shown as they come.
+//! authority's area, recognised ones meet the rule, and not scored or submitted by the
+//! reviewer themself) and its messages are shown as they come. A dossier the reviewer scored or
+//! submitted is listed with its choices disabled and the reason (four eyes).
 
 use crate::api::cycle::{
     issue_decision, list_decisions, my_queues, DecisionInput, DecisionView, Queues, RegistrationRow,
@@ -18,6 +20,7 @@ use crate::components::{
 use crate::domain::auth::Permission;
 use crate::domain::criteria::TitleKind;
 use crate::domain::org::OrgLevel;
+use crate::domain::workflow::{four_eyes_refusal, Transition};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::pages::certificates::format_date;
@@ -65,9 +68,12 @@ enum Choice {
 
 impl Choice {
     /// Dossiers that meet the rule are proposed for recognition, the others for refusal; the
-    /// server refuses to recognise one that does not meet the rule anyway.
-    fn default_for(row: &RegistrationRow) -> Self {
-        if row.meets_rule == Some(true) {
+    /// server refuses to recognise one that does not meet the rule anyway. A dossier the
+    /// reviewer scored or submitted (`own`) is left out: someone else must decide it.
+    fn default_for(row: &RegistrationRow, own: bool) -> Self {
+        if own {
+            Choice::Skip
+        } else if row.meets_rule == Some(true) {
             Choice::Recognise
         } else {
             Choice::NotRecognise
@@ -271,11 +277,12 @@ fn IssueForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let f = filters.get_untracked();
-        let rows: Vec<RegistrationRow> = queues
+        let (to_decide, contributed) = queues
             .get_untracked()
             .and_then(|r| r.ok())
-            .map(|q| q.to_decide)
-            .unwrap_or_default()
+            .map(|q| (q.to_decide, q.contributed))
+            .unwrap_or_default();
+        let rows: Vec<RegistrationRow> = to_decide
             .into_iter()
             .filter(|r| r.title_kind == f.kind)
             .collect();
@@ -286,7 +293,7 @@ fn IssueForm(
             match picked
                 .get(&row.id)
                 .copied()
-                .unwrap_or(Choice::default_for(row))
+                .unwrap_or(Choice::default_for(row, contributed.contains(&row.id)))
             {
                 Choice::Recognise => recognised.push(row.id),
                 Choice::NotRecognise => not_recognised.push(row.id),
@@ -400,7 +407,8 @@ fn IssueForm(
                                     }
                                         .into_any()
                                 } else {
-                                    view! { <ChoiceTable rows choices /> }.into_any()
+                                    let contributed = q.contributed;
+                                    view! { <ChoiceTable rows contributed choices /> }.into_any()
                                 }
                             }
                         }
@@ -494,12 +502,14 @@ fn IssueForm(
 #[component]
 fn ChoiceTable(
     rows: Vec<RegistrationRow>,
+    /// Registrations the reviewer scored or submitted: they cannot be decided by them.
+    contributed: Vec<i64>,
     choices: RwSignal<HashMap<i64, Choice>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let defaults: Vec<(i64, Choice)> = rows
         .iter()
-        .map(|r| (r.id, Choice::default_for(r)))
+        .map(|r| (r.id, Choice::default_for(r, contributed.contains(&r.id))))
         .collect();
     // Live counts under the table, so the reviewer sees what the decision will contain.
     let summary = move || {
@@ -521,7 +531,10 @@ fn ChoiceTable(
     };
     let body = rows
         .into_iter()
-        .map(|row| view! { <ChoiceRow row choices /> })
+        .map(|row| {
+            let own = contributed.contains(&row.id);
+            view! { <ChoiceRow row own choices /> }
+        })
         .collect_view();
     view! {
         <div class="table-wrap">
@@ -544,10 +557,15 @@ fn ChoiceTable(
 
 /// One approved dossier with its choice.
 #[component]
-fn ChoiceRow(row: RegistrationRow, choices: RwSignal<HashMap<i64, Choice>>) -> impl IntoView {
+fn ChoiceRow(
+    row: RegistrationRow,
+    /// The reviewer scored or submitted this dossier (four eyes: someone else decides it).
+    own: bool,
+    choices: RwSignal<HashMap<i64, Choice>>,
+) -> impl IntoView {
     let lang = use_lang();
     let id = row.id;
-    let default = Choice::default_for(&row);
+    let default = Choice::default_for(&row, own);
     let meets = row.meets_rule == Some(true);
     let current = move || choices.with(|m| m.get(&id).copied()).unwrap_or(default);
     let score = match (row.total, row.max_total) {
@@ -608,10 +626,13 @@ fn ChoiceRow(row: RegistrationRow, choices: RwSignal<HashMap<i64, Choice>>) -> i
             <td data-label=lang.t("Kết quả", "Result")>{result}</td>
             <td data-label=lang.t("Quyết định", "Decision") class="choice-cell">
                 <div class="choice-group" role="radiogroup" aria-label=group_label>
-                    {radio(Choice::Recognise, lang.t("Công nhận", "Recognise"), !meets)}
-                    {radio(Choice::NotRecognise, lang.t("Không công nhận", "Not recognise"), false)}
+                    {radio(Choice::Recognise, lang.t("Công nhận", "Recognise"), !meets || own)}
+                    {radio(Choice::NotRecognise, lang.t("Không công nhận", "Not recognise"), own)}
                     {radio(Choice::Skip, lang.t("Không đưa vào quyết định này", "Not in this decision"), false)}
                 </div>
+                {own.then(|| view! {
+                    <p class="hint four-eyes">{four_eyes_refusal(Transition::Recognise, lang)}</p>
+                })}
             </td>
         </tr>
     }

@@ -20,7 +20,7 @@ use crate::domain::criteria::{
     Answer, Answers, CriteriaSet, Criterion, Grade, Indicator, IndicatorKind, ResultRule,
 };
 use crate::domain::scoring::{check_answers, score, AnswerError, ScoreResult, Verdict};
-use crate::domain::workflow::{CycleState, Transition};
+use crate::domain::workflow::{four_eyes_refusal, CycleState, Transition};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
 use crate::pages::cycle::state_badge;
@@ -425,7 +425,12 @@ fn EvaluationForm(view: EvaluationView, ctl: PageCtl) -> impl IntoView {
     let form = Form::new(&view);
     let reg = view.registration.clone();
     let state = RwSignal::new(reg.state);
-    let reviewing = view.can_review && reg.state == CycleState::Submitted;
+    // Four eyes: whoever scored or submitted the dossier reviews nothing of it (the server
+    // refuses too); the page says why instead of showing the buttons.
+    let reviewing = view.can_review && !view.is_contributor && reg.state == CycleState::Submitted;
+    let self_review = view.can_review
+        && view.is_contributor
+        && matches!(reg.state, CycleState::Submitted | CycleState::Approved);
     let unlockable = view.can_review && reg.state == CycleState::Approved;
 
     let saved_edit = RwSignal::new(0u64);
@@ -672,7 +677,7 @@ fn EvaluationForm(view: EvaluationView, ctl: PageCtl) -> impl IntoView {
             <div class="criteria">{sections}</div>
             <ScorePanel form rule=set.rule.clone() saving saved_edit saved_at save_error conflict save_now />
         </div>
-        <Workflow form state reviewing unlockable stepping step_error dispatch_step />
+        <Workflow form state reviewing self_review unlockable stepping step_error dispatch_step />
     }
 }
 
@@ -1641,6 +1646,8 @@ fn Workflow(
     form: Form,
     state: RwSignal<CycleState>,
     reviewing: bool,
+    /// The caller could review but scored or submitted this dossier.
+    self_review: bool,
     unlockable: bool,
     stepping: Memo<bool>,
     step_error: RwSignal<Option<AppError>>,
@@ -1713,7 +1720,7 @@ fn Workflow(
         form.review_comments.track();
         clear_error_of("comments");
     });
-    let nothing_to_do = !form.can_edit && !reviewing && !unlockable;
+    let nothing_to_do = !form.can_edit && !reviewing && !unlockable && !self_review;
     view! {
         <section class="card no-print mt" aria-labelledby="workflow-title">
             <h2 id="workflow-title">{lang.t("Xử lý hồ sơ", "Next step")}</h2>
@@ -1757,6 +1764,14 @@ fn Workflow(
                         {lang.t("Trả lại", "Return")}
                     </button>
                 </div>
+            })}
+            {self_review.then(|| view! {
+                <p class="alert alert-warning" id="four-eyes" role="note">
+                    {four_eyes_refusal(
+                        if state.get_untracked() == CycleState::Approved { Transition::Recognise } else { Transition::Approve },
+                        lang,
+                    )}
+                </p>
             })}
             {unlockable.then(|| view! {
                 <div class="field">

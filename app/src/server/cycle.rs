@@ -7,19 +7,21 @@
 
 use crate::api::cycle::{
     AttachmentView, Candidate, CertificateView, CommentView, DecisionInput, DecisionView,
-    EvaluationInput, EvaluationSaved, EvaluationView, PublicRecognition, Queues, RegisterInput,
-    RegisterOutcome, RegistrationQuery, RegistrationRow, SetSummary, StepInput, StoredSet,
+    EvaluationInput, EvaluationSaved, EvaluationView, OwnerChoice, PublicRecognition, Queues,
+    RegisterInput, RegisterOutcome, RegistrationQuery, RegistrationRow, SetSummary, StepInput,
+    StoredSet,
 };
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::catalog::shipped_sets;
 use crate::domain::criteria::{
-    pick_set, validate_set, Answers, CriteriaSet, SetStatus, SubjectKind, TitleKind,
+    may_own_sets, pick_set_for_unit, validate_set, Answers, CriteriaSet, SetStatus, SubjectKind,
+    TitleKind,
 };
 use crate::domain::listing::Page;
 use crate::domain::org::{path_ids, OrgLevel};
 use crate::domain::scoring::score;
 use crate::domain::text::search_key;
-use crate::domain::workflow::{next_state, refusal, CycleState, Transition};
+use crate::domain::workflow::{four_eyes_refusal, next_state, refusal, CycleState, Transition};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Lang, Msg};
 use crate::server::audit::{self, Change};
@@ -46,19 +48,20 @@ pub async fn seed_criteria_sets(pool: &Pool) -> AppResult<usize> {
                 .fetch_optional(pool)
                 .await?;
         if exists.is_none() {
-            insert_set(&mut *pool.acquire().await?, &set).await?;
+            // The product's sets are national: no unit owns them.
+            insert_set(&mut *pool.acquire().await?, &set, None).await?;
             added += 1;
         }
     }
     Ok(added)
 }
 
-async fn insert_set(conn: &mut Conn, set: &CriteriaSet) -> AppResult<i64> {
+async fn insert_set(conn: &mut Conn, set: &CriteriaSet, owner: Option<i64>) -> AppResult<i64> {
     let now = db::now();
     let id = sqlx::query_scalar(
         "INSERT INTO criteria_sets (code, version, title_kind, status, valid_from_year, valid_to_year, definition,
-         created_at, updated_at, published_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
+         created_at, updated_at, published_at, owner_unit_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING id",
     )
     .bind(&set.code)
     .bind(set.version as i64)
@@ -69,6 +72,7 @@ async fn insert_set(conn: &mut Conn, set: &CriteriaSet) -> AppResult<i64> {
     .bind(serde_json::to_string(set).map_err(internal)?)
     .bind(now)
     .bind((set.status == SetStatus::Published).then_some(now))
+    .bind(owner)
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -80,7 +84,15 @@ struct SetRow {
     status: String,
     row_version: i64,
     definition: String,
+    /// The issuing unit (`None`: national), its path and name.
+    owner_unit_id: Option<i64>,
+    owner_path: Option<String>,
+    owner_name: Option<String>,
 }
+
+const SET_SELECT: &str = "SELECT s.id, s.status, s.row_version, s.definition, s.owner_unit_id,
+    o.path AS owner_path, o.name AS owner_name
+    FROM criteria_sets s LEFT JOIN org_units o ON o.id = s.owner_unit_id";
 
 fn status_from(code: &str) -> SetStatus {
     match code {
@@ -98,12 +110,10 @@ fn parse_set(row: &SetRow) -> AppResult<CriteriaSet> {
 }
 
 async fn load_set(conn: &mut Conn, id: i64) -> AppResult<Option<(SetRow, CriteriaSet)>> {
-    let row = sqlx::query_as::<_, SetRow>(
-        "SELECT id, status, row_version, definition FROM criteria_sets WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
+    let row = sqlx::query_as::<_, SetRow>(&format!("{SET_SELECT} WHERE s.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     match row {
         Some(r) => {
             let set = parse_set(&r)?;
@@ -113,8 +123,45 @@ async fn load_set(conn: &mut Conn, id: i64) -> AppResult<Option<(SetRow, Criteri
     }
 }
 
-/// One stored set with its usage count.
-pub async fn find_set(pool: &Pool, id: i64) -> AppResult<StoredSet> {
+/// Whether `user` may manage sets owned by the unit at `owner_path`: an administrator whose
+/// scope covers that unit. A national set (`None`) needs a scope covering every top-level unit,
+/// so an administrator of one province cannot change what every other province uses.
+async fn may_manage(
+    conn: &mut Conn,
+    user: &SessionUser,
+    owner_path: Option<&str>,
+) -> AppResult<bool> {
+    if let Some(path) = owner_path {
+        return Ok(user.can_at(Permission::ManageCriteria, path));
+    }
+    let roots: Vec<String> =
+        sqlx::query_scalar("SELECT path FROM org_units WHERE parent_id IS NULL")
+            .fetch_all(conn)
+            .await?;
+    Ok(user.can(Permission::ManageCriteria)
+        && roots
+            .iter()
+            .all(|root| user.can_at(Permission::ManageCriteria, root)))
+}
+
+/// [`may_manage`] or 403.
+async fn require_manage(
+    conn: &mut Conn,
+    user: &SessionUser,
+    owner_path: Option<&str>,
+) -> AppResult<()> {
+    if may_manage(conn, user, owner_path).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(Msg::new(
+            "Bạn không có quyền sửa hay ban hành bộ tiêu chí của đơn vị này: đơn vị ban hành nằm ngoài phạm vi quản trị của bạn.",
+            "You may not edit or publish criteria sets of this unit: the issuing unit lies outside your administration scope.",
+        )))
+    }
+}
+
+/// One stored set with its usage count, and whether `user` may manage it.
+pub async fn find_set(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<StoredSet> {
     let mut conn = pool.acquire().await?;
     let (row, set) = load_set(&mut conn, id)
         .await?
@@ -124,20 +171,61 @@ pub async fn find_set(pool: &Pool, id: i64) -> AppResult<StoredSet> {
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
+    let can_manage = may_manage(&mut conn, user, row.owner_path.as_deref()).await?;
     Ok(StoredSet {
         id: row.id,
         status: status_from(&row.status),
         row_version: row.row_version,
         set,
         evaluation_count,
+        owner_unit_id: row.owner_unit_id,
+        owner_name: row.owner_name,
+        can_manage,
     })
+}
+
+/// The owners `user` may give a new draft: national when their scope covers the whole tree,
+/// then every province and district within their administration scope, in tree order.
+pub async fn owner_choices(pool: &Pool, user: &SessionUser) -> AppResult<Vec<OwnerChoice>> {
+    let scopes = user.scopes(Permission::ManageCriteria);
+    if scopes.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut conn = pool.acquire().await?;
+    let mut out = Vec::new();
+    if may_manage(&mut conn, user, None).await? {
+        out.push(OwnerChoice {
+            unit_id: None,
+            name: "Toàn quốc".into(),
+        });
+    }
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        name: String,
+    }
+    let mut qb: QueryBuilder<Db> =
+        QueryBuilder::new("SELECT u.id, u.name FROM org_units u WHERE u.active AND u.level IN (");
+    let mut levels = qb.separated(", ");
+    for level in OrgLevel::ALL.into_iter().filter(|l| may_own_sets(*l)) {
+        levels.push_bind(level.code());
+    }
+    qb.push(") AND ");
+    push_scope_filter(&mut qb, "u.path", &scopes);
+    qb.push(" ORDER BY u.path LIMIT 500");
+    let rows: Vec<Row> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    out.extend(rows.into_iter().map(|r| OwnerChoice {
+        unit_id: Some(r.id),
+        name: r.name,
+    }));
+    Ok(out)
 }
 
 /// Every set, grouped by title and newest version first.
 pub async fn list_sets(pool: &Pool) -> AppResult<Vec<SetSummary>> {
-    let rows = sqlx::query_as::<_, SetRow>(
-        "SELECT id, status, row_version, definition FROM criteria_sets ORDER BY title_kind, code, version DESC",
-    )
+    let rows = sqlx::query_as::<_, SetRow>(&format!(
+        "{SET_SELECT} ORDER BY s.title_kind, s.code, s.version DESC"
+    ))
     .fetch_all(pool)
     .await?;
     rows.iter()
@@ -155,24 +243,64 @@ pub async fn list_sets(pool: &Pool) -> AppResult<Vec<SetSummary>> {
                 valid_to_year: set.valid_to_year,
                 has_unverified: set.has_unverified(),
                 max_total: set.max_total(),
+                owner_unit_id: r.owner_unit_id,
+                owner_name: r.owner_name.clone(),
             })
         })
         .collect()
 }
 
-/// Published sets, for choosing the one that applies to a title and year.
-async fn published_sets(conn: &mut Conn) -> AppResult<Vec<(i64, CriteriaSet)>> {
-    let rows = sqlx::query_as::<_, SetRow>(
-        "SELECT id, status, row_version, definition FROM criteria_sets WHERE status = 'published'",
-    )
+/// Published sets of one title with their owners' paths, for choosing the one that applies.
+async fn published_sets(
+    conn: &mut Conn,
+    kind: TitleKind,
+) -> AppResult<(Vec<i64>, Vec<(Option<String>, CriteriaSet)>)> {
+    let rows = sqlx::query_as::<_, SetRow>(&format!(
+        "{SET_SELECT} WHERE s.status = 'published' AND s.title_kind = $1"
+    ))
+    .bind(kind.code())
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok((r.id, parse_set(r)?))).collect()
+    let ids = rows.iter().map(|r| r.id).collect();
+    let sets = rows
+        .iter()
+        .map(|r| Ok((r.owner_path.clone(), parse_set(r)?)))
+        .collect::<AppResult<_>>()?;
+    Ok((ids, sets))
 }
 
-/// Copies a set into a new draft whose version is one above the highest of its code.
-pub async fn copy_set(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<StoredSet> {
+/// Copies a set into a new draft whose version is one above the highest of its code, owned by
+/// `owner` (a province or district the caller administers; `None`: national).
+pub async fn copy_set(
+    pool: &Pool,
+    user: &SessionUser,
+    id: i64,
+    owner: Option<i64>,
+) -> AppResult<StoredSet> {
     let mut tx = db::begin_write(pool).await?;
+    let owner_path = match owner {
+        None => None,
+        Some(unit_id) => {
+            let unit: Option<(String, String)> =
+                sqlx::query_as("SELECT path, level FROM org_units WHERE id = $1 AND active")
+                    .bind(unit_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (path, level) = unit.ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+            if !OrgLevel::ALL
+                .into_iter()
+                .any(|l| l.code() == level && may_own_sets(l))
+            {
+                return Err(AppError::field(
+                    "owner_unit_id",
+                    "Chỉ cấp tỉnh hoặc huyện (hoặc toàn quốc) ban hành bộ tiêu chí; xã và thôn áp dụng bộ tiêu chí của cấp trên.",
+                    "Only a province or district (or the national level) issues criteria sets; communes and villages apply those of the levels above.",
+                ));
+            }
+            Some(path)
+        }
+    };
+    require_manage(&mut tx, user, owner_path.as_deref()).await?;
     let (_, mut set) = load_set(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("bộ tiêu chí", "Criteria set"))?;
@@ -182,7 +310,7 @@ pub async fn copy_set(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<Sto
         .await?;
     set.version = u32::try_from(highest + 1).unwrap_or(u32::MAX);
     set.status = SetStatus::Draft;
-    let new_id = insert_set(&mut tx, &set).await?;
+    let new_id = insert_set(&mut tx, &set, owner).await?;
     audit::record(
         &mut tx,
         user,
@@ -190,7 +318,7 @@ pub async fn copy_set(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<Sto
             action: "copy",
             entity: "criteria_set",
             entity_id: Some(new_id),
-            unit_path: &root_path(user),
+            unit_path: &owner_path.unwrap_or_else(|| root_path(user)),
             summary: format!("{} v{}", set.code, set.version),
         },
         None::<&()>,
@@ -198,7 +326,12 @@ pub async fn copy_set(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<Sto
     )
     .await?;
     tx.commit().await?;
-    find_set(pool, new_id).await
+    find_set(pool, user, new_id).await
+}
+
+/// Where a set's audit entries are filed: its owner, or the caller's scope for a national set.
+fn audit_path(row: &SetRow, user: &SessionUser) -> String {
+    row.owner_path.clone().unwrap_or_else(|| root_path(user))
 }
 
 fn root_path(user: &SessionUser) -> String {
@@ -236,6 +369,7 @@ pub async fn save_draft_set(
     let (row, before) = load_set(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("bộ tiêu chí", "Criteria set"))?;
+    require_manage(&mut tx, user, row.owner_path.as_deref()).await?;
     if status_from(&row.status) != SetStatus::Draft {
         return Err(AppError::bad_request(
             "Bộ tiêu chí đã ban hành không thể sửa. Hãy sao chép thành phiên bản mới.",
@@ -268,7 +402,7 @@ pub async fn save_draft_set(
             action: "update",
             entity: "criteria_set",
             entity_id: Some(id),
-            unit_path: &root_path(user),
+            unit_path: &audit_path(&row, user),
             summary: format!("{} v{}", set.code, set.version),
         },
         Some(&before),
@@ -276,7 +410,7 @@ pub async fn save_draft_set(
     )
     .await?;
     tx.commit().await?;
-    find_set(pool, id).await
+    find_set(pool, user, id).await
 }
 
 /// Publishes a valid draft. From then on it is immutable (also enforced by a database trigger).
@@ -290,6 +424,7 @@ pub async fn publish_set(
     let (row, set) = load_set(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("bộ tiêu chí", "Criteria set"))?;
+    require_manage(&mut tx, user, row.owner_path.as_deref()).await?;
     if status_from(&row.status) != SetStatus::Draft {
         return Err(AppError::bad_request(
             "Bộ tiêu chí này đã được ban hành.",
@@ -321,7 +456,7 @@ pub async fn publish_set(
             action: "publish",
             entity: "criteria_set",
             entity_id: Some(id),
-            unit_path: &root_path(user),
+            unit_path: &audit_path(&row, user),
             summary: format!("{} v{}", set.code, set.version),
         },
         None::<&()>,
@@ -329,7 +464,7 @@ pub async fn publish_set(
     )
     .await?;
     tx.commit().await?;
-    find_set(pool, id).await
+    find_set(pool, user, id).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -918,9 +1053,8 @@ pub async fn start_evaluation(
         return Ok(id);
     }
     let kind = reg.kind()?;
-    let sets = published_sets(&mut tx).await?;
-    let only_sets: Vec<CriteriaSet> = sets.iter().map(|(_, s)| s.clone()).collect();
-    let set = pick_set(&only_sets, kind, reg.year).ok_or_else(|| {
+    let (ids, sets) = published_sets(&mut tx, kind).await?;
+    let picked = pick_set_for_unit(&sets, kind, reg.year, &reg.unit_path).ok_or_else(|| {
         AppError::bad_request(
             format!(
                 "Chưa có bộ tiêu chí đã ban hành cho danh hiệu \"{}\" năm {}.",
@@ -934,11 +1068,9 @@ pub async fn start_evaluation(
             ),
         )
     })?;
-    let set_id = sets
-        .iter()
-        .find(|(_, s)| s.code == set.code && s.version == set.version)
-        .map(|(id, _)| *id)
-        .ok_or_else(|| internal("picked set vanished"))?;
+    let (Some(&set_id), Some((_, set))) = (ids.get(picked), sets.get(picked)) else {
+        return Err(internal("picked set vanished"));
+    };
     let result = score(set, &Answers::new()).map_err(|_| internal("empty answers rejected"))?;
     let now = db::now();
     let id: i64 = sqlx::query_scalar(
@@ -993,6 +1125,61 @@ async fn set_state(
         .execute(&mut *conn)
         .await?;
     move_count(conn, reg, from, to).await
+}
+
+/// Records that `user` contributed to an evaluation (saved scores, added evidence, submitted),
+/// in the transaction of that step.
+async fn record_contributor(
+    conn: &mut Conn,
+    evaluation_id: i64,
+    user: &SessionUser,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO evaluation_contributors (evaluation_id, user_id) VALUES ($1, $2)
+         ON CONFLICT (evaluation_id, user_id) DO NOTHING",
+    )
+    .bind(evaluation_id)
+    .bind(user.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether `user` saved scores, added evidence or submitted this evaluation.
+async fn is_contributor(
+    conn: &mut Conn,
+    evaluation_id: i64,
+    user: &SessionUser,
+) -> AppResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM evaluation_contributors WHERE evaluation_id = $1 AND user_id = $2",
+    )
+    .bind(evaluation_id)
+    .bind(user.id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Four eyes: a contributor of the evaluation may not take `transition` (403 with the reason).
+async fn require_other_person(
+    conn: &mut Conn,
+    evaluation_id: i64,
+    user: &SessionUser,
+    transition: Transition,
+    subject: Option<&str>,
+) -> AppResult<()> {
+    if !transition.needs_another_person() || !is_contributor(conn, evaluation_id, user).await? {
+        return Ok(());
+    }
+    let (vi, en) = (
+        four_eyes_refusal(transition, Lang::Vi),
+        four_eyes_refusal(transition, Lang::En),
+    );
+    Err(AppError::Forbidden(match subject {
+        Some(name) => Msg::new(format!("{name}: {vi}"), format!("{name}: {en}")),
+        None => Msg::new(vi, en),
+    }))
 }
 
 async fn comments_of(conn: &mut Conn, evaluation_id: i64) -> AppResult<Vec<CommentView>> {
@@ -1081,6 +1268,7 @@ pub async fn evaluation_view(
         attachments: attachments_of(&mut conn, id).await?,
         can_edit: state.is_editable() && user.can_at(Permission::Evaluate, &reg.unit_path),
         can_review: user.can_at(Permission::Review, &reg.unit_path),
+        is_contributor: is_contributor(&mut conn, id, user).await?,
     })
 }
 
@@ -1178,6 +1366,7 @@ pub async fn save_evaluation(
         return Err(AppError::conflict(serde_json::to_string(&current).ok()));
     }
     set_state(&mut tx, &reg, state, next).await?;
+    record_contributor(&mut tx, input.id, user).await?;
     audit::record(
         &mut tx,
         user,
@@ -1221,6 +1410,7 @@ pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResul
     if user.must_change_password {
         return Err(AppError::forbidden());
     }
+    require_other_person(&mut tx, input.id, user, transition, None).await?;
     let state = reg.state()?;
     let Some(next) = next_state(state, transition) else {
         return Err(AppError::bad_request(
@@ -1300,6 +1490,9 @@ pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResul
         .execute(&mut *tx)
         .await?;
     set_state(&mut tx, &reg, state, next).await?;
+    if transition == Transition::Submit {
+        record_contributor(&mut tx, input.id, user).await?;
+    }
     audit::record(
         &mut tx,
         user,
@@ -1374,7 +1567,23 @@ pub async fn queues(pool: &Pool, user: &SessionUser, year: i32) -> AppResult<Que
     }
     let evaluate = user.scopes(Permission::Evaluate);
     let review = user.scopes(Permission::Review);
+    let contributed: Vec<i64> = if review.is_empty() {
+        vec![]
+    } else {
+        sqlx::query_scalar(
+            "SELECT r.id FROM evaluation_contributors c JOIN evaluations e ON e.id = c.evaluation_id
+             JOIN registrations r ON r.id = e.registration_id
+             WHERE c.user_id = $1 AND r.year = $2 AND r.state IN ($3, $4)",
+        )
+        .bind(user.id)
+        .bind(year)
+        .bind(CycleState::Submitted.code())
+        .bind(CycleState::Approved.code())
+        .fetch_all(pool)
+        .await?
+    };
     Ok(Queues {
+        contributed,
         to_score: by_states(
             pool,
             &evaluate,
@@ -1514,6 +1723,9 @@ pub async fn issue_decision(
         } else {
             Transition::NotRecognise
         };
+        if let Some(evaluation_id) = reg.evaluation_id {
+            require_other_person(&mut tx, evaluation_id, user, transition, Some(&name)).await?;
+        }
         let Some(next) = next_state(state, transition) else {
             return Err(AppError::bad_request(
                 format!("{name}: {}", refusal(state, transition, Lang::Vi)),
@@ -1623,8 +1835,9 @@ async fn decision_view(conn: &mut Conn, id: i64) -> AppResult<DecisionView> {
         .view()
 }
 
-/// Decisions of a year whose authority lies within the caller's read scope, or above it (a
-/// commune officer sees the district's decisions that cover their commune).
+/// Decisions of a year about the caller's read scope: issued by a unit within it, or deciding
+/// at least one dossier within it (a commune officer sees the district's decision that covers
+/// their commune's households, not one that only covers another commune's).
 pub async fn list_decisions(
     pool: &Pool,
     user: &SessionUser,
@@ -1640,16 +1853,18 @@ pub async fn list_decisions(
         if i > 0 {
             qb.push(" OR ");
         }
-        // The authority lies inside the scope, or the scope lies inside the authority's area.
+        // The authority lies inside the scope, or one of its dossiers does.
+        let upper = crate::domain::org::subtree_upper_bound(scope);
         qb.push("(u.path >= ")
             .push_bind(scope.clone())
             .push(" AND u.path < ")
-            .push_bind(crate::domain::org::subtree_upper_bound(scope))
-            .push(") OR (")
+            .push_bind(upper.clone())
+            .push(") OR EXISTS (SELECT 1 FROM recognitions rc JOIN registrations r ON r.id = rc.registration_id
+                 JOIN org_units ru ON ru.id = r.unit_id WHERE rc.decision_id = d.id AND ru.path >= ")
             .push_bind(scope.clone())
-            .push(" >= u.path AND ")
-            .push_bind(scope.clone())
-            .push(" < u.path || '~')");
+            .push(" AND ru.path < ")
+            .push_bind(upper)
+            .push(")");
     }
     qb.push(") ORDER BY d.decision_date DESC, d.id DESC");
     let rows: Vec<DecisionRow> = qb.build_query_as().fetch_all(pool).await?;
@@ -1930,6 +2145,7 @@ pub async fn add_attachment(
     .bind(db::now())
     .fetch_one(&mut *tx)
     .await?;
+    record_contributor(&mut tx, evaluation_id, user).await?;
     audit::record(
         &mut tx,
         user,

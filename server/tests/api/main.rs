@@ -6,13 +6,13 @@
 
 // Test code may panic on a broken precondition: that is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-
 mod audit;
 mod auth;
 mod basics;
 mod cycle;
 mod export;
 mod hardening_auth;
+mod hardening_cycle;
 mod hardening_registry;
 mod hardening_uploads;
 mod helpers;
