@@ -132,7 +132,10 @@ mod tests {
 
     #[test]
     fn clean_removes_zero_width_control_and_bidi_characters() {
-        assert_eq!(clean("Nguy\u{200B}ễn\u{FEFF} Văn\u{202E} An\u{0007}"), "Nguyễn Văn An");
+        assert_eq!(
+            clean("Nguy\u{200B}ễn\u{FEFF} Văn\u{202E} An\u{0007}"),
+            "Nguyễn Văn An"
+        );
         assert_eq!(clean("Hồ\tThị\r\nLan\u{0000}"), "Hồ Thị Lan");
         assert_eq!(clean("\u{200D}\u{2060}"), "");
         assert_eq!(search_key("Trà\u{200B}Bồng"), "trabong");

@@ -171,8 +171,16 @@ async fn an_account_without_assignments_is_managed_only_by_a_root_administrator(
         .await;
 
     // Assert
-    assert_forbidden(status, &body, "a commune administrator adopts an orphan account");
-    assert_eq!(listed, json!([]), "nor does the commune administrator see it");
+    assert_forbidden(
+        status,
+        &body,
+        "a commune administrator adopts an orphan account",
+    );
+    assert_eq!(
+        listed,
+        json!([]),
+        "nor does the commune administrator see it"
+    );
     assert_eq!(root_status, StatusCode::OK, "{root_body}");
 }
 
@@ -202,7 +210,11 @@ async fn unit_codes_are_unique_in_any_letter_case() {
     // Assert
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(invalid_fields(&body), vec!["code"]);
-    assert_eq!(rename_status, StatusCode::UNPROCESSABLE_ENTITY, "{rename_body}");
+    assert_eq!(
+        rename_status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{rename_body}"
+    );
     assert_eq!(invalid_fields(&rename_body), vec!["code"]);
     let same: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE lower(code) = '51-tb-02-01'")
@@ -271,7 +283,8 @@ async fn the_unit_import_checks_scope_again_at_commit() {
     // The preview was fine; the commit must not be.
     let app = spawn_app().await;
     let commune_admin = user_with_role(&app, "quantri.trabinh", "Admin", COMMUNE_A).await;
-    let csv = "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên\n51-TB-02-78,Thôn Bảy Tám,Thôn,51-TB-02\n";
+    let csv =
+        "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên\n51-TB-02-78,Thôn Bảy Tám,Thôn,51-TB-02\n";
     let (status, body) = commune_admin
         .upload("org_units", "don-vi.csv", csv.as_bytes().to_vec())
         .await;
