@@ -640,33 +640,40 @@ async fn validate_units(
             ));
             continue;
         };
-        // The parent: in the file or already in the database.
-        let parent_level =
-            if parent_code.is_empty() {
-                None
-            } else if let Some((_, l)) = in_file.get(&code_key(&parent_code)) {
-                *l
-            } else if let Some(e) = existing.get(&code_key(&parent_code)) {
-                if !user.can_at(Permission::ManageOrgUnits, &e.path) {
-                    push(&mut errors, row_no, col(ImportField::ParentCode), Msg::new(
-                    format!("Đơn vị cấp trên \"{parent_code}\" nằm ngoài phạm vi quản lý của bạn."),
-                    format!("Parent unit \"{parent_code}\" is outside your area."),
-                ));
-                    ok = false;
-                }
-                OrgLevel::parse(&e.level)
-            } else {
+        // The parent, looked up as the commit will: in the database first (the commit finds
+        // it there with `get_by_code`, and its scope is checked on it), else in the file
+        // (created by this import before its children). A unit of the file that already
+        // exists is therefore checked on its stored path, even when the file leaves it
+        // unchanged. A parent outside the caller's scope gets the same message as an unknown
+        // code: the import does not reveal which codes exist elsewhere.
+        let parent_not_found = Msg::new(
+            format!("Không có đơn vị cấp trên mã \"{parent_code}\" trong phạm vi quản lý của bạn."),
+            format!("No parent unit with code \"{parent_code}\" in your area."),
+        );
+        let parent_level = if parent_code.is_empty() {
+            None
+        } else if let Some(e) = existing.get(&code_key(&parent_code)) {
+            if !user.can_at(Permission::ManageOrgUnits, &e.path) {
                 push(
                     &mut errors,
                     row_no,
                     col(ImportField::ParentCode),
-                    Msg::new(
-                        format!("Không tìm thấy đơn vị cấp trên mã \"{parent_code}\"."),
-                        format!("No parent unit has code \"{parent_code}\"."),
-                    ),
+                    parent_not_found,
                 );
                 continue;
-            };
+            }
+            OrgLevel::parse(&e.level)
+        } else if let Some((_, l)) = in_file.get(&code_key(&parent_code)) {
+            *l
+        } else {
+            push(
+                &mut errors,
+                row_no,
+                col(ImportField::ParentCode),
+                parent_not_found,
+            );
+            continue;
+        };
         match parent_level {
             None if level != OrgLevel::Province => {
                 push(

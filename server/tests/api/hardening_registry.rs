@@ -277,55 +277,47 @@ async fn unit_changes_made_on_a_stale_version_get_a_conflict() {
 }
 
 #[tokio::test]
-async fn the_unit_import_checks_scope_again_at_commit() {
-    // Arrange: a commune administrator previews a file adding a village to their commune;
-    // before they commit, the province administrator moves their role to another commune.
-    // The preview was fine; the commit must not be.
+async fn the_unit_import_checks_a_parent_listed_unchanged_in_the_file_against_scope() {
+    // Arrange: a commune-A administrator's file lists commune B exactly as it is (so that row
+    // changes nothing) and a new village under it. Commune B is outside their scope.
     let app = spawn_app().await;
     let commune_admin = user_with_role(&app, "quantri.trabinh", "Admin", COMMUNE_A).await;
-    let csv =
-        "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên\n51-TB-02-78,Thôn Bảy Tám,Thôn,51-TB-02\n";
-    let (status, body) = commune_admin
-        .upload("org_units", "don-vi.csv", csv.as_bytes().to_vec())
+    let commune_b: (String, String) =
+        sqlx::query_as("SELECT code, name FROM org_units WHERE code = $1")
+            .bind(COMMUNE_B)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let csv = format!(
+        "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên\n{},{},Xã,51-TB\n51-TB-01-78,Thôn Lén,Thôn,{}\n",
+        commune_b.0, commune_b.1, commune_b.0
+    );
+    let (status, upload) = commune_admin
+        .upload("org_units", "don-vi.csv", csv.into_bytes())
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let batch = body["batch_id"].as_i64().unwrap();
-    let mapping = body["suggested"].clone();
-    let preview = commune_admin
-        .ok(
-            "import/preview",
-            json!({ "batch_id": batch, "kind": "OrgUnits", "mapping": mapping }),
-        )
-        .await;
-    assert_eq!(preview["error_count"], json!(0), "{preview}");
-    let root = app.client_for("quantri").await;
-    let admin_id = app.user_id("quantri.trabinh").await;
-    root.ok(
-        "users/assign",
-        json!({ "user_id": admin_id, "role": "Admin", "unit_id": app.unit_id(COMMUNE_B).await }),
-    )
-    .await;
-    let old = assignment_ids(&app, "quantri.trabinh").await[0];
-    root.ok("users/unassign", json!({ "assignment_id": old }))
-        .await;
+    assert_eq!(status, StatusCode::OK, "{upload}");
+    let call = json!({ "batch_id": upload["batch_id"], "kind": "OrgUnits", "mapping": upload["suggested"] });
 
     // Act
-    let (status, body) = commune_admin
-        .post_fn(
-            "import/commit",
-            json!({ "batch_id": batch, "kind": "OrgUnits", "mapping": mapping }),
-        )
-        .await;
+    let preview = commune_admin.ok("import/preview", call.clone()).await;
+    let (commit_status, commit_body) = commune_admin.post_fn("import/commit", call).await;
 
-    // Assert: refused (the batch is no longer theirs to see, or the parent is out of scope)
+    // Assert: the preview already refuses the new village's row (its parent is found in the
+    // database, where the commit would find it, and is out of scope), without naming the
+    // unit; the commit refuses; nothing is created
+    let errors = preview["errors"].as_array().cloned().unwrap_or_default();
+    let village_row = errors
+        .iter()
+        .find(|e| e["row"] == json!(3))
+        .unwrap_or_else(|| panic!("row 3 must be refused: {preview}"));
+    let message = village_row["message"]["vi"].as_str().unwrap_or_default();
     assert!(
-        status == StatusCode::FORBIDDEN
-            || status == StatusCode::NOT_FOUND
-            || status == StatusCode::BAD_REQUEST,
-        "{status}: {body}"
+        !message.contains(&commune_b.1),
+        "the message must not name a unit outside the caller's scope: {message}"
     );
+    assert_ne!(commit_status, StatusCode::OK, "{commit_body}");
     let created: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units WHERE code = $1")
-        .bind("51-TB-02-78")
+        .bind("51-TB-01-78")
         .fetch_one(&app.db)
         .await
         .unwrap();
