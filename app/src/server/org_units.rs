@@ -189,7 +189,7 @@ pub async fn in_scope(
     }
     let mut qb: QueryBuilder<Db> = QueryBuilder::new(
         "SELECT u.id, u.parent_id, u.level, u.code, u.name, u.path, u.active,
-         (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count,
+         (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count, u.version,
          p.name AS parent_name
          FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id WHERE u.active AND ",
     );

@@ -340,3 +340,37 @@ async fn an_officer_cannot_change_the_tree() {
     crate::helpers::assert_forbidden(create.0, &create.1, "create");
     crate::helpers::assert_forbidden(rename.0, &rename.1, "rename");
 }
+
+#[tokio::test]
+async fn the_village_picker_lists_exactly_the_villages_an_officer_may_write_in() {
+    // Arrange
+    let app = spawn_app().await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let commune_path = app.unit_path(app.unit_id("51-TB-02").await).await;
+    let expected: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM org_units WHERE level = 'thon' AND active AND path LIKE $1 || '%' ORDER BY id",
+    )
+    .bind(&commune_path)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+
+    // Act
+    let options = officer
+        .ok(
+            "units/options",
+            json!({ "query": { "level": "Village", "writable": true, "q": "" } }),
+        )
+        .await;
+
+    // Assert
+    let mut ids: Vec<i64> = options
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert!(!expected.is_empty());
+    assert_eq!(ids, expected);
+}
