@@ -652,8 +652,15 @@ async fn validate_units(
         );
         let parent_level = if parent_code.is_empty() {
             None
-        } else if let Some(e) = existing.get(&code_key(&parent_code)) {
-            if !user.can_at(Permission::ManageOrgUnits, &e.path) {
+        } else {
+            let found = match existing.get(&code_key(&parent_code)) {
+                Some(e) if user.can_at(Permission::ManageOrgUnits, &e.path) => {
+                    Some(OrgLevel::parse(&e.level))
+                }
+                Some(_) => None,
+                None => in_file.get(&code_key(&parent_code)).map(|(_, l)| *l),
+            };
+            let Some(level) = found else {
                 push(
                     &mut errors,
                     row_no,
@@ -661,18 +668,8 @@ async fn validate_units(
                     parent_not_found,
                 );
                 continue;
-            }
-            OrgLevel::parse(&e.level)
-        } else if let Some((_, l)) = in_file.get(&code_key(&parent_code)) {
-            *l
-        } else {
-            push(
-                &mut errors,
-                row_no,
-                col(ImportField::ParentCode),
-                parent_not_found,
-            );
-            continue;
+            };
+            level
         };
         match parent_level {
             None if level != OrgLevel::Province => {

@@ -22,39 +22,6 @@ const HOUSEHOLD_SET: &str = "gdht-qd448";
 // ---------------------------------------------------------------------------------------------
 // Arrange helpers
 
-/// Creates an account with one role at the unit with `unit_code` (by the administrator) and
-/// signs it in with its own password (a new account must change its temporary one first).
-async fn new_user(app: &TestApp, username: &str, role: &str, unit_code: &str) -> Client {
-    let admin = app.client_for("quantri").await;
-    let unit = app.unit_id(unit_code).await;
-    let temporary = "Tam-thoi-2026";
-    admin
-        .ok(
-            "users/create",
-            json!({ "input": {
-                "username": username,
-                "full_name": "Người Thử Nghiệm",
-                "password": temporary,
-                "role": role,
-                "unit_id": unit,
-            } }),
-        )
-        .await;
-    sign_in_new(app, username, temporary).await
-}
-
-/// Signs in an account created with `temporary` and sets its own password.
-async fn sign_in_new(app: &TestApp, username: &str, temporary: &str) -> Client {
-    let client = app.client_with_password(username, temporary).await;
-    client
-        .ok(
-            "password",
-            json!({ "input": { "current": temporary, "new": "Mat-khau-rieng-2026", "confirm": "Mat-khau-rieng-2026" } }),
-        )
-        .await;
-    client
-}
-
 /// An account holding officer **and** reviewer at commune A.
 async fn officer_and_reviewer_of_commune_a(app: &TestApp) -> Client {
     let admin = app.client_for("quantri").await;
@@ -80,7 +47,7 @@ async fn officer_and_reviewer_of_commune_a(app: &TestApp) -> Client {
             json!({ "user_id": user_id, "role": "Reviewer", "unit_id": commune }),
         )
         .await;
-    sign_in_new(app, "kiemnhiem.trabinh", temporary).await
+    app.sign_in_new("kiemnhiem.trabinh", temporary).await
 }
 
 /// The first active household (by id) of a commune.
@@ -412,9 +379,11 @@ async fn a_decision_about_another_communes_dossiers_is_neither_listed_nor_opened
     let app = spawn_app().await;
     let officer_b = app.client_for("canbo.traxuan").await;
     let district_reviewer = app.client_for("xetduyet").await;
-    let reviewer_a = new_user(&app, "xetduyet.trabinh", "Reviewer", COMMUNE_A).await;
-    let leader_a = new_user(&app, "lanhdao.trabinh", "Leader", COMMUNE_A).await;
-    let leader_b = new_user(&app, "lanhdao.traxuan", "Leader", COMMUNE_B).await;
+    let reviewer_a = app
+        .new_user("xetduyet.trabinh", "Reviewer", COMMUNE_A)
+        .await;
+    let leader_a = app.new_user("lanhdao.trabinh", "Leader", COMMUNE_A).await;
+    let leader_b = app.new_user("lanhdao.traxuan", "Leader", COMMUNE_B).await;
     let household = household_in(&app, COMMUNE_B, 0).await;
     let (registration, id) = open_household(&app, &officer_b, household).await;
     score_full(&officer_b, id).await;
@@ -492,7 +461,7 @@ async fn a_decision_about_another_communes_dossiers_is_neither_listed_nor_opened
 async fn a_commune_administrator_cannot_issue_or_publish_a_set_for_anyone_else() {
     // Arrange: an administrator of commune A; a national draft made by the province
     let app = spawn_app().await;
-    let commune_admin = new_user(&app, "quantri.trabinh", "Admin", COMMUNE_A).await;
+    let commune_admin = app.new_user("quantri.trabinh", "Admin", COMMUNE_A).await;
     let admin = app.client_for("quantri").await;
     let officer_b = app.client_for("canbo.traxuan").await;
     let national = national_household_set(&app).await;
@@ -634,8 +603,8 @@ async fn an_administrator_of_one_district_cannot_edit_another_districts_draft() 
     // Arrange: administrators of two districts; district B copies the national set
     let app = spawn_app().await;
     let (district_b, _) = second_district(&app).await;
-    let admin_a = new_user(&app, "quantri.trabong", "Admin", DISTRICT).await;
-    let admin_b = new_user(&app, "quantri.sonha", "Admin", "51-SH").await;
+    let admin_a = app.new_user("quantri.trabong", "Admin", DISTRICT).await;
+    let admin_b = app.new_user("quantri.sonha", "Admin", "51-SH").await;
     let national = national_household_set(&app).await;
     let draft = admin_b
         .ok(

@@ -5,7 +5,7 @@
 //! characters and formula starts.
 
 use crate::cycle::assert_rollups_match_registrations;
-use crate::helpers::{assert_forbidden, invalid_fields, spawn_app, Client, TestApp};
+use crate::helpers::{assert_forbidden, household_input, invalid_fields, spawn_app, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -13,28 +13,6 @@ const COMMUNE_A: &str = "51-TB-02";
 const COMMUNE_B: &str = "51-TB-01";
 const VILLAGE_A1: &str = "51-TB-02-01";
 const VILLAGE_A2: &str = "51-TB-02-02";
-const PASSWORD: &str = "mat-khau-rat-dai-2026";
-
-/// Creates an account with one role at the unit `unit_code` (through the real server function,
-/// as the province administrator) and signs it in. The first-login password change is skipped
-/// in the database: it is not what these tests are about.
-async fn user_with_role(app: &TestApp, username: &str, role: &str, unit_code: &str) -> Client {
-    let root = app.client_for("quantri").await;
-    let unit = app.unit_id(unit_code).await;
-    root.ok(
-        "users/create",
-        json!({ "input": { "username": username, "full_name": "Trần Văn Thử", "password": PASSWORD,
-                "role": role, "unit_id": unit } }),
-    )
-    .await;
-    sqlx::query("UPDATE users SET must_change_password = FALSE WHERE username = $1")
-        .bind(username)
-        .execute(&app.db)
-        .await
-        .unwrap();
-    app.client_with_password(username, PASSWORD).await
-}
-
 async fn assignment_ids(app: &TestApp, username: &str) -> Vec<i64> {
     sqlx::query_scalar(
         "SELECT ra.id FROM role_assignments ra JOIN users u ON u.id = ra.user_id
@@ -51,7 +29,7 @@ async fn a_commune_administrator_cannot_manage_an_account_that_also_works_elsewh
     // Arrange: an administrator of commune A; officer canbo.trabinh works in A and, from now
     // on, in commune B too.
     let app = spawn_app().await;
-    let commune_admin = user_with_role(&app, "quantri.trabinh", "Admin", COMMUNE_A).await;
+    let commune_admin = app.new_user("quantri.trabinh", "Admin", COMMUNE_A).await;
     let root = app.client_for("quantri").await;
     let officer = app.user_id("canbo.trabinh").await;
     root.ok(
@@ -118,7 +96,7 @@ async fn a_commune_administrator_cannot_manage_an_account_that_also_works_elsewh
 async fn a_commune_administrator_manages_an_account_wholly_inside_the_commune() {
     // Arrange
     let app = spawn_app().await;
-    let commune_admin = user_with_role(&app, "quantri.trabinh", "Admin", COMMUNE_A).await;
+    let commune_admin = app.new_user("quantri.trabinh", "Admin", COMMUNE_A).await;
     let officer = app.user_id("canbo.trabinh").await;
 
     // Act
@@ -144,8 +122,8 @@ async fn a_commune_administrator_manages_an_account_wholly_inside_the_commune() 
 async fn an_account_without_assignments_is_managed_only_by_a_root_administrator() {
     // Arrange: an account whose only role is removed by the province administrator
     let app = spawn_app().await;
-    let commune_admin = user_with_role(&app, "quantri.trabinh", "Admin", COMMUNE_A).await;
-    user_with_role(&app, "mocoi", "Officer", COMMUNE_A).await;
+    let commune_admin = app.new_user("quantri.trabinh", "Admin", COMMUNE_A).await;
+    app.new_user("mocoi", "Officer", COMMUNE_A).await;
     let orphan = app.user_id("mocoi").await;
     let root = app.client_for("quantri").await;
     for id in assignment_ids(&app, "mocoi").await {
@@ -281,7 +259,7 @@ async fn the_unit_import_checks_a_parent_listed_unchanged_in_the_file_against_sc
     // Arrange: a commune-A administrator's file lists commune B exactly as it is (so that row
     // changes nothing) and a new village under it. Commune B is outside their scope.
     let app = spawn_app().await;
-    let commune_admin = user_with_role(&app, "quantri.trabinh", "Admin", COMMUNE_A).await;
+    let commune_admin = app.new_user("quantri.trabinh", "Admin", COMMUNE_A).await;
     let commune_b: (String, String) =
         sqlx::query_as("SELECT code, name FROM org_units WHERE code = $1")
             .bind(COMMUNE_B)
@@ -324,11 +302,6 @@ async fn the_unit_import_checks_a_parent_listed_unchanged_in_the_file_against_sc
     assert_eq!(created, 0);
 }
 
-fn household_input(village: i64, head: &str) -> Value {
-    json!({ "village_id": village, "code": "", "head_name": head, "address": "Thôn 1",
-            "phone": "", "members": [] })
-}
-
 #[tokio::test]
 async fn a_household_that_moves_village_takes_its_open_registration_and_counts_along() {
     // Arrange: a new household of village A1, registered for this year's title
@@ -339,7 +312,7 @@ async fn a_household_that_moves_village_takes_its_open_registration_and_counts_a
     let created = officer
         .ok(
             "households/create",
-            json!({ "input": household_input(a1, "Hồ Văn Chuyển") }),
+            json!({ "input": household_input(a1, "Hồ Văn Chuyển", "Thôn 1") }),
         )
         .await;
     let id = created["id"].as_i64().unwrap();
@@ -354,7 +327,7 @@ async fn a_household_that_moves_village_takes_its_open_registration_and_counts_a
     officer
         .ok(
             "households/update",
-            json!({ "id": id, "version": created["version"], "input": household_input(a2, "Hồ Văn Chuyển") }),
+            json!({ "id": id, "version": created["version"], "input": household_input(a2, "Hồ Văn Chuyển", "Thôn 1") }),
         )
         .await;
 
@@ -407,19 +380,19 @@ async fn names_lose_invisible_characters_and_cannot_start_a_formula() {
     let cleaned = officer
         .ok(
             "households/create",
-            json!({ "input": household_input(village, "Hồ\u{200B} Văn\u{202E} Ẩn\u{0007}") }),
+            json!({ "input": household_input(village, "Hồ\u{200B} Văn\u{202E} Ẩn\u{0007}", "Thôn 1") }),
         )
         .await;
     let formula = officer
         .post_fn(
             "households/create",
-            json!({ "input": household_input(village, "=HYPERLINK(\"http://x\",\"Bấm\")") }),
+            json!({ "input": household_input(village, "=HYPERLINK(\"http://x\",\"Bấm\")", "Thôn 1") }),
         )
         .await;
     let no_letter = officer
         .post_fn(
             "households/create",
-            json!({ "input": household_input(village, "...") }),
+            json!({ "input": household_input(village, "...", "Thôn 1") }),
         )
         .await;
 

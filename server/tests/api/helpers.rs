@@ -246,6 +246,40 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("unit {id}: {e}"))
     }
 
+    /// Creates an account with one role at the unit with `unit_code` (through the real server
+    /// function, as the province administrator) and signs it in with its own password (a new
+    /// account must change its temporary one first).
+    pub async fn new_user(&self, username: &str, role: &str, unit_code: &str) -> Client {
+        let admin = self.client_for("quantri").await;
+        let unit = self.unit_id(unit_code).await;
+        let temporary = "Tam-thoi-2026";
+        admin
+            .ok(
+                "users/create",
+                json!({ "input": {
+                    "username": username,
+                    "full_name": "Người Thử Nghiệm",
+                    "password": temporary,
+                    "role": role,
+                    "unit_id": unit,
+                } }),
+            )
+            .await;
+        self.sign_in_new(username, temporary).await
+    }
+
+    /// Signs in an account created with `temporary` and sets its own password.
+    pub async fn sign_in_new(&self, username: &str, temporary: &str) -> Client {
+        let client = self.client_with_password(username, temporary).await;
+        client
+            .ok(
+                "password",
+                json!({ "input": { "current": temporary, "new": "Mat-khau-rieng-2026", "confirm": "Mat-khau-rieng-2026" } }),
+            )
+            .await;
+        client
+    }
+
     /// The id of a user.
     pub async fn user_id(&self, username: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
