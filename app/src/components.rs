@@ -152,6 +152,9 @@ pub fn Pager(
     page_count: i64,
     total: i64,
     href: Arc<dyn Fn(i64) -> String + Send + Sync>,
+    /// `total` is only a lower bound (a search over a very large list): say "more than".
+    #[prop(optional)]
+    more: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let mut pages: Vec<i64> = vec![1, page - 2, page - 1, page, page + 1, page + 2, page_count]
@@ -185,12 +188,22 @@ pub fn Pager(
         <nav class="pager" aria-label=lang.t("Phân trang", "Pages")>
             {items}
             <span class="pager-info">
-                {format!(
-                    "{} {} · {} {page}/{page_count}",
-                    crate::i18n::format_int(lang, total),
-                    lang.t("bản ghi", "records"),
-                    lang.t("trang", "page"),
-                )}
+                {if more {
+                    format!(
+                        "{} {} {} · {} {page}",
+                        lang.t("Hơn", "More than"),
+                        crate::i18n::format_int(lang, total - 1),
+                        lang.t("bản ghi", "records"),
+                        lang.t("trang", "page"),
+                    )
+                } else {
+                    format!(
+                        "{} {} · {} {page}/{page_count}",
+                        crate::i18n::format_int(lang, total),
+                        lang.t("bản ghi", "records"),
+                        lang.t("trang", "page"),
+                    )
+                }}
             </span>
         </nav>
     }

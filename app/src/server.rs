@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod counts;
 pub mod cycle;
 pub mod db;
 pub mod demo;

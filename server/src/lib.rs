@@ -50,6 +50,7 @@ pub async fn build_state(
     if added > 0 {
         tracing::info!(added, "stored the criteria sets shipped with this version");
     }
+    spawn_import_purge(pool.clone(), config.import_retention_days);
     Ok(AppState {
         leptos_options,
         db: pool,
@@ -58,6 +59,25 @@ pub async fn build_state(
         )),
         config: Arc::new(config),
     })
+}
+
+/// Deletes import files that were never committed once they are `days` old: at start, then
+/// every hour (personal data is not kept longer than needed).
+fn spawn_import_purge(pool: app::server::db::Pool, days: i64) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match app::server::imports::purge_stale(&pool, days).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, days, "removed stale import files"),
+                Err(e) => tracing::warn!(error = ?e, "could not remove stale import files"),
+            }
+            if pool.is_closed() {
+                break;
+            }
+        }
+    });
 }
 
 /// The full router for a state: pages, server functions, plain routes, static files, middleware.

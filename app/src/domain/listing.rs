@@ -71,9 +71,13 @@ impl ListQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Matching records; with `more`, only a lower bound (a search over a very large list
+    /// stops counting at the page it shows).
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    #[serde(default)]
+    pub more: bool,
 }
 
 impl<T> Page<T> {
@@ -117,6 +121,7 @@ mod tests {
             total: 51,
             page: 1,
             per_page: 25,
+            more: false,
         };
         assert_eq!(p.page_count(), 3);
     }

@@ -107,7 +107,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                                                 <tbody>{rows}</tbody>
                                             </table>
                                         </div>
-                                        <Pager page=page.page page_count=page.page_count() total=page.total href=href />
+                                        <Pager page=page.page page_count=page.page_count() total=page.total more=page.more href=href />
                                     }
                                         .into_any()
                                 }

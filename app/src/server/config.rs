@@ -22,7 +22,8 @@ pub struct Config {
     /// `KH_SESSION_MAX_HOURS`: a session ends this many hours after sign-in, however active.
     /// Default 12.
     pub session_max_hours: i64,
-    /// `KH_MAX_UPLOAD_MB`: largest accepted request body (imports, attachments). Default 20.
+    /// `KH_MAX_UPLOAD_MB`: largest accepted request body (imports, attachments). Default 50
+    /// (a 200,000-row household CSV is about 25 MB).
     pub max_upload_mb: usize,
     /// `KH_PUBLIC_URL`: the address printed in certificate QR codes; its origin is also
     /// accepted as the `Origin` of a form or script posting to the server. Default the bind
@@ -47,6 +48,10 @@ pub struct Config {
     /// `KH_LOGIN_QUEUE`: sign-in attempts (and password checks) in progress at once, waiting or
     /// verifying; more are answered 503 at once. Default 64.
     pub login_queue: usize,
+    /// `KH_IMPORT_RETENTION_DAYS`: an uploaded import file that was never committed is deleted
+    /// this many days after upload (it holds personal data). A committed one is emptied at
+    /// once. Default 7.
+    pub import_retention_days: i64,
 }
 
 /// A configuration value that could not be read; the message names the variable.
@@ -140,7 +145,7 @@ impl<F: Fn(&str) -> Option<String>> Source<F> {
             secure_cookies: self.flag("KH_SECURE_COOKIES")?,
             session_idle_minutes: self.positive("KH_SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: self.positive("KH_SESSION_MAX_HOURS", 12)?,
-            max_upload_mb: self.positive("KH_MAX_UPLOAD_MB", 20)?,
+            max_upload_mb: self.positive("KH_MAX_UPLOAD_MB", 50)?,
             public_url: self
                 .var("KH_PUBLIC_URL")
                 .unwrap_or_else(|| format!("http://{site_addr}")),
@@ -160,6 +165,7 @@ impl<F: Fn(&str) -> Option<String>> Source<F> {
             )?,
             login_max_failures: self.positive("KH_LOGIN_MAX_FAILURES", 5)?,
             login_queue: self.positive("KH_LOGIN_QUEUE", 64)?,
+            import_retention_days: self.positive("KH_IMPORT_RETENTION_DAYS", 7)?,
         })
     }
 }
@@ -201,6 +207,7 @@ mod tests {
         assert_eq!(config.session_max_hours, 12);
         assert_eq!(config.login_max_failures, 5);
         assert_eq!(config.login_queue, 64);
+        assert_eq!(config.import_retention_days, 7);
         assert!(!config.trust_proxy && !config.secure_cookies && !config.demo);
         assert_eq!(config.trusted_proxies.len(), 2);
         assert_eq!(config.public_url, "http://127.0.0.1:3000");
@@ -237,6 +244,7 @@ mod tests {
             ("KH_MAX_UPLOAD_MB", "lots"),
             ("KH_LOGIN_MAX_FAILURES", "5.5"),
             ("KH_LOGIN_QUEUE", "x"),
+            ("KH_IMPORT_RETENTION_DAYS", "0"),
             ("KH_SECURE_COOKIES", "maybe"),
             ("KH_TRUST_PROXY", "ye"),
             ("KH_TRUSTED_PROXIES", "10.0.0.0/8"),

@@ -26,6 +26,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Lang, Msg};
 use crate::server::audit::{self, Change};
 use crate::server::auth::require_at;
+use crate::server::counts::{self, Counted};
 use crate::server::db::{self, Conn, Db, Pool};
 use crate::server::error::internal;
 use crate::server::org_units::push_scope_filter;
@@ -650,13 +651,28 @@ pub async fn candidates(
         unit_name: String,
         registration_id: Option<i64>,
     }
+    let many_households = kind.subject_kind() == SubjectKind::Household
+        && counts::total(&mut *pool.acquire().await?, Counted::Household, scopes).await?
+            > crate::server::households::SMALL_SCOPE;
     // Each query joins this year's registration of the subject, if any.
     let (prefix, suffix, column) = match kind.subject_kind() {
+        // A province holds a million households: a large scope is read in the order of the
+        // village sort's index (households first), a small one village by village (scope
+        // first); the CROSS JOIN keeps SQLite to that order (see households/list.rs).
+        SubjectKind::Household if many_households => {
+            (
+                "SELECT h.id, h.head_name AS name, v.name AS unit_name, r.id AS registration_id
+                 FROM households h CROSS JOIN org_units v
+                 LEFT JOIN registrations r ON r.subject_kind = 'household' AND r.subject_id = h.id AND r.year = ",
+                " WHERE v.id = h.village_id AND h.active AND ",
+                "v.path",
+            )
+        }
         SubjectKind::Household => (
-            "SELECT h.id, h.head_name AS name, v.name AS unit_name, r.id AS registration_id FROM households h
-             JOIN org_units v ON v.id = h.village_id
+            "SELECT h.id, h.head_name AS name, v.name AS unit_name, r.id AS registration_id
+             FROM org_units v CROSS JOIN households h
              LEFT JOIN registrations r ON r.subject_kind = 'household' AND r.subject_id = h.id AND r.year = ",
-            " WHERE h.active AND ",
+            " WHERE h.village_id = v.id AND h.active AND ",
             "v.path",
         ),
         SubjectKind::Clan => (
@@ -702,7 +718,10 @@ pub async fn candidates(
         }
         _ => {}
     }
-    qb.push(" ORDER BY unit_name, name LIMIT 2000");
+    qb.push(match kind.subject_kind() {
+        SubjectKind::Household => " ORDER BY h.place_key, h.search_key, h.id LIMIT 2000",
+        _ => " ORDER BY unit_name, name LIMIT 2000",
+    });
     let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
     Ok(rows
         .into_iter()
@@ -1015,6 +1034,7 @@ pub async fn list_registrations(
         total,
         page,
         per_page,
+        more: false,
     })
 }
 

@@ -179,6 +179,7 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
             )
             .await?;
             let households_here = 18 + rng.below(14);
+            let mut heads_here = std::collections::HashSet::new();
             for hi in 0..households_here {
                 let surname = rng.pick(SURNAMES);
                 let head_female = rng.chance(25);
@@ -205,16 +206,22 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
                         relation: "Con".into(),
                     });
                 }
+                let mut address = format!(
+                    "{village_name}, {}",
+                    commune_name
+                        .replacen("Xã", "xã", 1)
+                        .replacen("Thị trấn", "thị trấn", 1)
+                );
+                // Two heads with the same name in one village need a house number to be two
+                // households (one active household per head, address and village).
+                if !heads_here.insert(head.clone()) {
+                    address = format!("Nhà số {}, {address}", hi + 1);
+                }
                 let input = HouseholdInput {
                     village_id: village.id,
                     code: format!("{:02}{:02}{:03}", ci + 1, vi + 1, hi + 1),
                     head_name: head.clone(),
-                    address: format!(
-                        "{village_name}, {}",
-                        commune_name
-                            .replacen("Xã", "xã", 1)
-                            .replacen("Thị trấn", "thị trấn", 1)
-                    ),
+                    address,
                     phone: if rng.chance(60) {
                         format!("09{:08}", rng.next() % 100_000_000)
                     } else {
@@ -309,6 +316,7 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
     ] {
         insert_organisation(&mut tx, district.id, name, kind).await?;
     }
+    crate::server::counts::rebuild(&mut tx).await?;
     tx.commit().await?;
     tracing::info!(households = household_count, "demo registry loaded");
 

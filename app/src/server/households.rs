@@ -1,19 +1,22 @@
 //! Households: list, read, create, update, deactivate, all scoped to the caller's org units.
 
 use crate::domain::auth::{Permission, SessionUser};
-use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::OrgLevel;
 use crate::domain::registry::{household_duplicate_key, Household, HouseholdInput, Member};
 use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
 use crate::server::audit::{self, Change};
 use crate::server::auth::require_at;
+use crate::server::counts::{self, Counted};
 use crate::server::db::{self, Conn, Db, Pool};
-use crate::server::org_units::{self, push_scope_filter};
+use crate::server::org_units;
 use sqlx::QueryBuilder;
 
 /// A row of the household list.
 pub use crate::api::households::HouseholdRow;
+
+mod list;
+pub use list::{export, list, SMALL_SCOPE};
 
 #[derive(sqlx::FromRow)]
 struct ListRow {
@@ -44,63 +47,6 @@ impl From<ListRow> for HouseholdRow {
             commune_name: r.commune_name,
         }
     }
-}
-
-const FROM: &str = " FROM households h
-    JOIN org_units v ON v.id = h.village_id
-    LEFT JOIN org_units c ON c.id = v.parent_id
-    WHERE ";
-
-fn push_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q: &ListQuery) {
-    push_scope_filter(qb, "v.path", scopes);
-    if !q.include_inactive {
-        qb.push(" AND h.active");
-    }
-    for word in q.search_words() {
-        qb.push(" AND h.search_key LIKE ")
-            .push_bind(format!("%{word}%"));
-    }
-}
-
-/// One page of households within `scopes`, filtered and sorted as asked.
-pub async fn list(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppResult<Page<HouseholdRow>> {
-    let mut count: QueryBuilder<Db> = QueryBuilder::new("SELECT COUNT(*)");
-    count.push(FROM);
-    push_filters(&mut count, scopes, q);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-
-    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
-        "SELECT h.id, h.code, h.head_name, h.address, h.phone, h.member_count, h.active,
-         h.village_id, v.name AS village_name, COALESCE(c.name, '') AS commune_name",
-    );
-    qb.push(FROM);
-    push_filters(&mut qb, scopes, q);
-    let order = match q.sort.as_str() {
-        "village" => "c.search_key, v.search_key, h.search_key",
-        "members" => "h.member_count",
-        "code" => "h.code",
-        "updated" => "h.updated_at",
-        _ => "h.search_key",
-    };
-    let dir = if q.desc { " DESC" } else { " ASC" };
-    qb.push(" ORDER BY ");
-    for (i, col) in order.split(", ").enumerate() {
-        if i > 0 {
-            qb.push(", ");
-        }
-        qb.push(col).push(dir);
-    }
-    qb.push(", h.id LIMIT ")
-        .push_bind(q.per_page)
-        .push(" OFFSET ")
-        .push_bind(q.offset());
-    let rows: Vec<ListRow> = qb.build_query_as().fetch_all(pool).await?;
-    Ok(Page {
-        items: rows.into_iter().map(Into::into).collect(),
-        total,
-        page: q.page,
-        per_page: q.per_page,
-    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -193,7 +139,7 @@ async fn find_writable(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<(H
 }
 
 /// The searchable text of a household: head, code, address, phone and members.
-fn household_search_key(input: &HouseholdInput) -> String {
+pub fn search_key_of(input: &HouseholdInput) -> String {
     let mut text = format!(
         "{} {} {} {}",
         input.head_name, input.code, input.address, input.phone
@@ -262,8 +208,9 @@ async fn write_members(
 pub async fn insert(conn: &mut Conn, input: &HouseholdInput) -> Result<i64, sqlx::Error> {
     let now = db::now();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO households (village_id, code, head_name, address, phone, member_count, search_key, dup_key, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        "INSERT INTO households (village_id, code, head_name, address, phone, member_count, search_key, dup_key, created_at, updated_at, place_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, COALESCE((SELECT COALESCE(c.search_key, '') || ' / ' || v.search_key
+         FROM org_units v LEFT JOIN org_units c ON c.id = v.parent_id WHERE v.id = $1), '')) RETURNING id",
     )
     .bind(input.village_id)
     .bind(&input.code)
@@ -271,13 +218,102 @@ pub async fn insert(conn: &mut Conn, input: &HouseholdInput) -> Result<i64, sqlx
     .bind(&input.address)
     .bind(&input.phone)
     .bind(input.members.len() as i64 + 1)
-    .bind(household_search_key(input))
+    .bind(search_key_of(input))
     .bind(household_duplicate_key(input.village_id, &input.head_name, &input.address))
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
     write_members(conn, id, &input.members).await?;
     Ok(id)
+}
+
+/// A validated household for [`insert_many`], with the id it is to get and its keys.
+pub struct NewHousehold<'a> {
+    pub id: i64,
+    pub village_id: i64,
+    pub input: &'a HouseholdInput,
+    pub search_key: &'a str,
+    pub dup_key: &'a str,
+    pub place_key: &'a str,
+}
+
+/// Inserts many validated households and their members, a few hundred rows per statement
+/// (an import). The ids are the caller's, taken under the write lock. No scope check, no audit,
+/// no counters: the caller does all three.
+pub async fn insert_many(
+    conn: &mut Conn,
+    rows: &[NewHousehold<'_>],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    // 12 values per row: 400 rows stay far below SQLite's 32,766 bound parameters.
+    for chunk in rows.chunks(400) {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+            "INSERT INTO households (id, village_id, code, head_name, address, phone, member_count, search_key, dup_key, place_key, created_at, updated_at) ",
+        );
+        qb.push_values(chunk, |mut row, h| {
+            row.push_bind(h.id)
+                .push_bind(h.village_id)
+                .push_bind(h.input.code.as_str())
+                .push_bind(h.input.head_name.as_str())
+                .push_bind(h.input.address.as_str())
+                .push_bind(h.input.phone.as_str())
+                .push_bind(h.input.members.len() as i64 + 1)
+                .push_bind(h.search_key)
+                .push_bind(h.dup_key)
+                .push_bind(h.place_key)
+                .push_bind(now)
+                .push_bind(now);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    let members: Vec<(i64, usize, &Member)> = rows
+        .iter()
+        .flat_map(|h| {
+            h.input
+                .members
+                .iter()
+                .enumerate()
+                .map(move |(i, m)| (h.id, i, m))
+        })
+        .collect();
+    for chunk in members.chunks(1000) {
+        let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+            "INSERT INTO household_members (household_id, position, full_name, birth_year, relation) ",
+        );
+        qb.push_values(chunk, |mut row, (id, position, m)| {
+            row.push_bind(*id)
+                .push_bind(*position as i64)
+                .push_bind(m.full_name.as_str())
+                .push_bind(m.birth_year)
+                .push_bind(m.relation.as_str());
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The `place_key` of a village's households (what the list's "village" sort orders by): the
+/// commune's search key, then the village's. SQL, so inserts and updates compute it in place.
+const PLACE_KEY_OF_VILLAGE: &str = "(SELECT COALESCE(c.search_key, '') || ' / ' || v.search_key
+     FROM org_units v LEFT JOIN org_units c ON c.id = v.parent_id WHERE v.id = households.village_id)";
+
+/// The same, from the names, for rows written in bulk.
+pub fn place_key(commune_search_key: &str, village_search_key: &str) -> String {
+    format!("{commune_search_key} / {village_search_key}")
+}
+
+/// Rewrites `place_key` for the households under the unit at `unit_path`, after it was
+/// renamed or moved.
+pub async fn refresh_place_keys(conn: &mut Conn, unit_path: &str) -> AppResult<()> {
+    sqlx::query(&format!(
+        "UPDATE households SET place_key = COALESCE({PLACE_KEY_OF_VILLAGE}, '')
+         WHERE village_id IN (SELECT id FROM org_units WHERE path >= $1 AND path < $2)"
+    ))
+    .bind(unit_path)
+    .bind(crate::domain::org::subtree_upper_bound(unit_path))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The id of an active household with the same duplicate key, if any.
@@ -327,6 +363,7 @@ pub async fn create(
     let (created, _) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    counts::add(&mut tx, Counted::Household, &path, 1).await?;
     audit::record(
         &mut tx,
         user,
@@ -361,7 +398,7 @@ pub async fn update(
     find_writable(pool, user, id).await?;
     let new_path = writable_village(pool, user, input.village_id).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, _) = get(&mut tx, id)
+    let (before, before_path) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
     if let Some(existing) = find_duplicate(&mut tx, &input, Some(id)).await? {
@@ -369,7 +406,9 @@ pub async fn update(
     }
     let res = sqlx::query(
         "UPDATE households SET village_id = $1, code = $2, head_name = $3, address = $4, phone = $5,
-         member_count = $6, search_key = $7, dup_key = $8, updated_at = $9, version = version + 1
+         member_count = $6, search_key = $7, dup_key = $8, updated_at = $9, version = version + 1,
+         place_key = COALESCE((SELECT COALESCE(c.search_key, '') || ' / ' || v.search_key
+         FROM org_units v LEFT JOIN org_units c ON c.id = v.parent_id WHERE v.id = $1), '')
          WHERE id = $10 AND version = $11",
     )
     .bind(input.village_id)
@@ -378,7 +417,7 @@ pub async fn update(
     .bind(&input.address)
     .bind(&input.phone)
     .bind(input.members.len() as i64 + 1)
-    .bind(household_search_key(&input))
+    .bind(search_key_of(&input))
     .bind(household_duplicate_key(input.village_id, &input.head_name, &input.address))
     .bind(db::now())
     .bind(id)
@@ -410,6 +449,13 @@ pub async fn update(
     let (after, _) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    counts::changed(
+        &mut tx,
+        Counted::Household,
+        Some((&before_path, before.active)),
+        Some((&new_path, before.active)),
+    )
+    .await?;
     audit::record(
         &mut tx,
         user,
@@ -449,13 +495,30 @@ pub async fn set_active(
     .bind(id)
     .bind(version)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| {
+        if db::is_unique_violation(&e, "households_dup_key") {
+            AppError::bad_request(
+                "Không mở lại được: đã có hộ cùng chủ hộ và địa chỉ trong thôn này đang hoạt động.",
+                "Cannot reactivate: an active household with the same head and address exists in this village.",
+            )
+        } else {
+            e.into()
+        }
+    })?;
     if done.rows_affected() == 0 {
         return Err(AppError::conflict(serde_json::to_string(&before).ok()));
     }
     let (after, _) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    counts::changed(
+        &mut tx,
+        Counted::Household,
+        Some((&path, before.active)),
+        Some((&path, active)),
+    )
+    .await?;
     audit::record(
         &mut tx,
         user,

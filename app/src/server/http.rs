@@ -186,30 +186,12 @@ async fn export_list(
         }
         .to_string()
     };
-    let (name, bytes) = match list.trim_end_matches(".xlsx") {
+    let (name, book) = match list.trim_end_matches(".xlsx") {
         "households" => {
             let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
             let scopes =
                 org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
                     .await?;
-            let page = households::list(&state.db, &scopes, &query).await?;
-            let rows: Vec<Vec<String>> = page
-                .items
-                .into_iter()
-                .map(|h| {
-                    vec![
-                        h.id.to_string(),
-                        h.code,
-                        h.head_name,
-                        h.village_name,
-                        h.commune_name,
-                        h.address,
-                        h.phone,
-                        h.member_count.to_string(),
-                        yes_no(h.active),
-                    ]
-                })
-                .collect();
             let headers = [
                 t("Số", "No."),
                 t("Mã hộ", "Code"),
@@ -221,10 +203,29 @@ async fn export_list(
                 t("Số nhân khẩu", "Members"),
                 t("Trạng thái", "Status"),
             ];
-            (
-                "ho-gia-dinh",
-                export::workbook(t("Hộ gia đình", "Households"), &headers, &rows)?,
+            let book = export::StreamedWorkbook::start(t("Hộ gia đình", "Households"), &headers);
+            households::export(
+                &state.db,
+                &scopes,
+                &query,
+                export::MAX_EXPORT_ROWS,
+                &book,
+                |h| {
+                    vec![
+                        h.id.to_string(),
+                        h.code,
+                        h.head_name,
+                        h.village_name,
+                        h.commune_name,
+                        h.address,
+                        h.phone,
+                        h.member_count.to_string(),
+                        yes_no(h.active),
+                    ]
+                },
             )
+            .await?;
+            ("ho-gia-dinh", book)
         }
         "clans" => {
             let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
@@ -258,7 +259,11 @@ async fn export_list(
             ];
             (
                 "dong-ho",
-                export::workbook(t("Dòng họ", "Clans"), &headers, &rows)?,
+                {
+                    let book = export::StreamedWorkbook::start(t("Dòng họ", "Clans"), &headers);
+                    book.send_all(rows).await?;
+                    book
+                },
             )
         }
         "organisations" => {
@@ -295,7 +300,11 @@ async fn export_list(
             ];
             (
                 "co-quan-don-vi",
-                export::workbook(t("Đơn vị", "Units"), &headers, &rows)?,
+                {
+                    let book = export::StreamedWorkbook::start(t("Đơn vị", "Units"), &headers);
+                    book.send_all(rows).await?;
+                    book
+                },
             )
         }
         "users" => {
@@ -321,7 +330,11 @@ async fn export_list(
             ];
             (
                 "nguoi-dung",
-                export::workbook(t("Người dùng", "Users"), &headers, &rows)?,
+                {
+                    let book = export::StreamedWorkbook::start(t("Người dùng", "Users"), &headers);
+                    book.send_all(rows).await?;
+                    book
+                },
             )
         }
         "audit" => {
@@ -366,11 +379,16 @@ async fn export_list(
             ];
             (
                 "nhat-ky",
-                export::workbook(t("Nhật ký", "Audit log"), &headers, &rows)?,
+                {
+                    let book = export::StreamedWorkbook::start(t("Nhật ký", "Audit log"), &headers);
+                    book.send_all(rows).await?;
+                    book
+                },
             )
         }
         _ => return Err(AppError::not_found("danh sách", "List")),
     };
+    let (body, size) = book.finish().await?;
     let disposition = format!("attachment; filename=\"{name}.xlsx\"");
     Ok((
         [
@@ -385,8 +403,9 @@ async fn export_list(
                 HeaderValue::from_str(&disposition)
                     .unwrap_or(HeaderValue::from_static("attachment")),
             ),
+            (header::CONTENT_LENGTH, HeaderValue::from(size)),
         ],
-        bytes,
+        body,
     )
         .into_response())
 }

@@ -7,6 +7,7 @@ use crate::domain::text::{clean, search_key};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::audit::{self, Change};
 use crate::server::auth::require_at;
+use crate::server::counts::{self, Counted};
 use crate::server::db::{self, Conn, Db, Pool};
 use sqlx::QueryBuilder;
 
@@ -394,6 +395,7 @@ pub async fn rename(
         Err(e) if is_code_taken(&e) => return Err(code_taken(&code)),
         Err(e) => return Err(e.into()),
     }
+    crate::server::households::refresh_place_keys(&mut tx, &before.path).await?;
     let after = OrgUnit {
         code,
         name,
@@ -541,6 +543,8 @@ pub async fn move_unit(
         .await?;
     // Counters are kept per ancestor: the subtree has new ancestors now.
     crate::server::cycle::rebuild_rollups(&mut tx).await?;
+    crate::server::counts::rebuild(&mut tx).await?;
+    crate::server::households::refresh_place_keys(&mut tx, &new_path).await?;
     let after = OrgUnit {
         parent_id: Some(parent.id),
         path: new_path.clone(),
@@ -575,33 +579,21 @@ pub async fn scope_summary(pool: &Pool, user: &SessionUser) -> AppResult<AreaSum
         push_scope_filter(&mut qb, path_column, &scopes);
         qb
     };
-    let mut queries = [
-        count(
-            "FROM org_units u WHERE u.active AND u.level = 'xa'",
-            "u.path",
-        ),
-        count(
-            "FROM org_units u WHERE u.active AND u.level = 'thon'",
-            "u.path",
-        ),
-        count(
-            "FROM households h JOIN org_units v ON v.id = h.village_id WHERE h.active",
-            "v.path",
-        ),
-        count(
-            "FROM clans k JOIN org_units c ON c.id = k.commune_id WHERE k.active",
-            "c.path",
-        ),
-        count(
-            "FROM organisations o JOIN org_units u ON u.id = o.managing_unit_id WHERE o.active",
-            "u.path",
-        ),
+    // Units are counted directly (a province has some ten thousand, found by path); the
+    // registry from the counters, which do not grow with it.
+    let mut conn = pool.acquire().await?;
+    let mut units = [
+        count("FROM org_units u WHERE u.active AND u.level = 'xa'", "u.path"),
+        count("FROM org_units u WHERE u.active AND u.level = 'thon'", "u.path"),
     ];
-    let mut counts = [0i64; 5];
-    for (query, count) in queries.iter_mut().zip(counts.iter_mut()) {
-        *count = query.build_query_scalar().fetch_one(pool).await?;
+    let mut unit_counts = [0i64; 2];
+    for (query, n) in units.iter_mut().zip(unit_counts.iter_mut()) {
+        *n = query.build_query_scalar().fetch_one(&mut *conn).await?;
     }
-    let [communes, villages, households, clans, organisations] = counts;
+    let [communes, villages] = unit_counts;
+    let households = counts::total(&mut conn, Counted::Household, &scopes).await?;
+    let clans = counts::total(&mut conn, Counted::Clan, &scopes).await?;
+    let organisations = counts::total(&mut conn, Counted::Organisation, &scopes).await?;
     Ok(AreaSummary {
         communes,
         villages,

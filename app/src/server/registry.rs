@@ -12,6 +12,7 @@ use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
 use crate::server::audit::{self, Change};
 use crate::server::auth::require_at;
+use crate::server::counts::{self, Counted};
 use crate::server::db::{self, Conn, Db, Pool};
 use crate::server::org_units::{self, push_scope_filter};
 use sqlx::QueryBuilder;
@@ -95,6 +96,7 @@ pub async fn list_clans(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppRes
         total,
         page: q.page,
         per_page: q.per_page,
+        more: false,
     })
 }
 
@@ -258,6 +260,7 @@ pub async fn create_clan(pool: &Pool, user: &SessionUser, input: ClanInput) -> A
     let (clan, _) = get_clan(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
+    counts::add(&mut tx, Counted::Clan, &commune.path, 1).await?;
     audit::record(
         &mut tx,
         user,
@@ -288,7 +291,7 @@ pub async fn update_clan(
     find_clan(pool, user, id, Permission::WriteRegistry).await?;
     let commune = check_clan_target(pool, user, &input).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, _) = get_clan(&mut tx, id)
+    let (before, before_path) = get_clan(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     let done = sqlx::query(
@@ -320,6 +323,13 @@ pub async fn update_clan(
     let (after, _) = get_clan(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
+    counts::changed(
+        &mut tx,
+        Counted::Clan,
+        Some((&before_path, before.active)),
+        Some((&commune.path, before.active)),
+    )
+    .await?;
     audit::record(
         &mut tx,
         user,
@@ -348,7 +358,7 @@ pub async fn set_clan_active(
 ) -> AppResult<Clan> {
     let (_, path) = find_clan(pool, user, id, Permission::WriteRegistry).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, _) = get_clan(&mut tx, id)
+    let (before, before_path) = get_clan(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     let done = sqlx::query("UPDATE clans SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
@@ -364,6 +374,13 @@ pub async fn set_clan_active(
     let (after, _) = get_clan(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
+    counts::changed(
+        &mut tx,
+        Counted::Clan,
+        Some((&before_path, before.active)),
+        Some((&before_path, active)),
+    )
+    .await?;
     audit::record(
         &mut tx,
         user,
@@ -465,6 +482,7 @@ pub async fn list_organisations(
         total,
         page: q.page,
         per_page: q.per_page,
+        more: false,
     })
 }
 
@@ -544,6 +562,7 @@ pub async fn create_organisation(
     let (org, _) = get_organisation(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
+    counts::add(&mut tx, Counted::Organisation, &unit.path, 1).await?;
     audit::record(
         &mut tx,
         user,
@@ -574,7 +593,7 @@ pub async fn update_organisation(
     find_organisation(pool, user, id, Permission::WriteRegistry).await?;
     let unit = writable_managing_unit(pool, user, input.managing_unit_id).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, _) = get_organisation(&mut tx, id)
+    let (before, before_path) = get_organisation(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
     let done = sqlx::query(
@@ -607,6 +626,13 @@ pub async fn update_organisation(
     let (after, _) = get_organisation(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
+    counts::changed(
+        &mut tx,
+        Counted::Organisation,
+        Some((&before_path, before.active)),
+        Some((&unit.path, before.active)),
+    )
+    .await?;
     audit::record(
         &mut tx,
         user,
@@ -635,7 +661,7 @@ pub async fn set_organisation_active(
 ) -> AppResult<Organisation> {
     let (_, path) = find_organisation(pool, user, id, Permission::WriteRegistry).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, _) = get_organisation(&mut tx, id)
+    let (before, before_path) = get_organisation(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
     let done = sqlx::query(
@@ -653,6 +679,13 @@ pub async fn set_organisation_active(
     let (after, _) = get_organisation(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
+    counts::changed(
+        &mut tx,
+        Counted::Organisation,
+        Some((&before_path, before.active)),
+        Some((&before_path, active)),
+    )
+    .await?;
     audit::record(
         &mut tx,
         user,

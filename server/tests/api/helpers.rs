@@ -81,6 +81,7 @@ fn test_config(db_path: &Path, data_dir: &Path) -> Config {
         trusted_proxies: vec![[127, 0, 0, 1].into()],
         login_max_failures: 5,
         login_queue: 64,
+        import_retention_days: 7,
     }
 }
 
@@ -332,6 +333,35 @@ impl TestApp {
             .fetch_one(&self.db)
             .await
             .expect("households can be counted")
+    }
+
+    /// Asserts that the registry counters (`unit_counts`) equal a fresh count of the active
+    /// households, clans and organisations under every unit.
+    pub async fn assert_counts_match(&self, when: &str) {
+        let mut expected: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+        for (entity, sql) in [
+            ("household", "SELECT u.path FROM households h JOIN org_units u ON u.id = h.village_id WHERE h.active"),
+            ("clan", "SELECT u.path FROM clans k JOIN org_units u ON u.id = k.commune_id WHERE k.active"),
+            ("organisation", "SELECT u.path FROM organisations o JOIN org_units u ON u.id = o.managing_unit_id WHERE o.active"),
+        ] {
+            let paths: Vec<String> = sqlx::query_scalar(sql).fetch_all(&self.db).await.unwrap();
+            for path in paths {
+                for unit in path.split('/').filter(|s| !s.is_empty()) {
+                    *expected
+                        .entry((unit.parse().unwrap(), entity.to_string()))
+                        .or_default() += 1;
+                }
+            }
+        }
+        let stored: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT unit_id, entity, active FROM unit_counts WHERE active <> 0",
+        )
+        .fetch_all(&self.db)
+        .await
+        .unwrap();
+        let actual: std::collections::BTreeMap<_, _> =
+            stored.into_iter().map(|(u, e, n)| ((u, e), n)).collect();
+        assert_eq!(actual, expected, "{when}: the counters disagree with the registry");
     }
 
     /// Households (active or not) in the subtree of the unit with `code`.

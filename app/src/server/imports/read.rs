@@ -32,7 +32,7 @@ use tokio::sync::Semaphore;
 
 /// Largest number of data rows one import may hold (the import rule; the reader's own bound,
 /// [`Limits::max_data_rows`], is higher).
-pub const MAX_ROWS: usize = 50_000;
+pub const MAX_ROWS: usize = 200_000;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -80,8 +80,8 @@ impl Limits {
     /// The limits every upload, preview and commit is read with. A careful operator's choice:
     /// room for 200,000 households with a few dozen columns, a few hundred MB at most.
     pub const DEFAULT: Limits = Limits {
-        max_data_rows: 200_000,
-        max_sheet_rows: 250_000,
+        max_data_rows: 250_000,
+        max_sheet_rows: 260_000,
         max_columns: 100,
         max_cells: 5_000_000,
         max_text_bytes: 128 * MIB as usize,
@@ -305,12 +305,14 @@ pub fn read_table_with(filename: &str, bytes: &[u8], limits: &Limits) -> AppResu
     if table.rows.len() > MAX_ROWS {
         return Err(file_error(
             format!(
-                "Tệp có {} dòng, vượt quá giới hạn {MAX_ROWS} dòng. Hãy chia nhỏ tệp.",
-                table.rows.len()
+                "Tệp có {} dòng, vượt quá giới hạn {} dòng. Hãy chia nhỏ tệp.",
+                vi_n(table.rows.len()),
+                vi_n(MAX_ROWS)
             ),
             format!(
-                "The file has {} rows, more than the limit of {MAX_ROWS}. Split it.",
-                table.rows.len()
+                "The file has {} rows, more than the limit of {}. Split it.",
+                en_n(table.rows.len()),
+                en_n(MAX_ROWS)
             ),
         ));
     }
@@ -814,7 +816,7 @@ mod tests {
     fn a_declared_dimension_taller_than_the_limit_is_refused() {
         let book = workbook(&sheet(Some("A1:B1048576"), &[("A1", "x")]), &[]);
         let err = message(read_table("a.xlsx", &book).expect_err("too tall"));
-        assert!(err.contains("tối đa 250.000 dòng"), "{err}");
+        assert!(err.contains("tối đa 260.000 dòng"), "{err}");
     }
 
     #[test]
@@ -824,7 +826,7 @@ mod tests {
         assert!(err.contains("quá nhiều cột"), "{err}");
         let tall = workbook(&sheet(None, &[("A1", "x"), ("A1048576", "y")]), &[]);
         let err = message(read_table("a.xlsx", &tall).expect_err("too tall"));
-        assert!(err.contains("tối đa 250.000 dòng"), "{err}");
+        assert!(err.contains("tối đa 260.000 dòng"), "{err}");
     }
 
     #[test]
