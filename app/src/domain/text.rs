@@ -59,7 +59,8 @@ fn is_clean(s: &str) -> bool {
         }
     }
     (s.is_empty() || !after_space)
-        && unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+        && unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
 }
 
 /// Checks a cleaned person's name: it must contain a letter, and it must not start with `=`,

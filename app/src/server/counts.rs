@@ -110,9 +110,7 @@ pub async fn rebuild(conn: &mut Conn) -> AppResult<()> {
         .execute(&mut *conn)
         .await?;
     for what in Counted::ALL {
-        let rows: Vec<(String, i64)> = sqlx::query_as(what.source())
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(what.source()).fetch_all(&mut *conn).await?;
         add_many(conn, what, rows.iter().map(|(p, n)| (p.as_str(), *n))).await?;
     }
     Ok(())
@@ -128,9 +126,8 @@ pub async fn total(conn: &mut Conn, what: Counted, roots: &[String]) -> AppResul
     if ids.is_empty() {
         return Ok(0);
     }
-    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
-        "SELECT COALESCE(SUM(active), 0) FROM unit_counts WHERE entity = ",
-    );
+    let mut qb: QueryBuilder<Db> =
+        QueryBuilder::new("SELECT COALESCE(SUM(active), 0) FROM unit_counts WHERE entity = ");
     qb.push_bind(what.code()).push(" AND unit_id IN (");
     let mut list = qb.separated(", ");
     for id in ids {

@@ -37,7 +37,7 @@ pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
         // 32 MB of page cache per connection instead of 2 MB: a 100,000-row import then
         // writes its index pages once instead of spilling and re-reading them (half its time
         // under the write lock, `bench/import`). Pages are cached only as they are used.
-        .pragma("cache_size", "-32768");
+        .pragma("cache_size", "-32768"); // CACHE_MB
     if let Some(dir) = options.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
@@ -56,6 +56,17 @@ pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
 /// "database is locked" under contention instead of waiting its turn.
 pub async fn begin_write(pool: &Pool) -> Result<Tx, sqlx::Error> {
     pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// The page cache of every connection, in MB (set when it connects).
+pub const CACHE_MB: i64 = 32;
+
+/// Changes the page cache of one connection (a bulk write raises it for its transaction).
+pub async fn set_cache_mb(conn: &mut Conn, mb: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("PRAGMA cache_size = -{}", mb * 1024))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Whether `err` is a violation of the unique index named `constraint`.

@@ -57,7 +57,9 @@ impl StreamedWorkbook {
         let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
         let writer = tokio::task::spawn_blocking(move || {
             let mut book = Workbook::new();
-            let sheet = book.add_worksheet_with_constant_memory().map_err(internal)?;
+            let sheet = book
+                .add_worksheet_with_constant_memory()
+                .map_err(internal)?;
             sheet.set_name(&sheet_name).map_err(internal)?;
             sheet.set_freeze_panes(1, 0).map_err(internal)?;
             let first = incoming.blocking_recv().unwrap_or_default();

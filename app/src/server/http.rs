@@ -257,14 +257,11 @@ async fn export_list(
                 t("Số hộ", "Households"),
                 t("Trạng thái", "Status"),
             ];
-            (
-                "dong-ho",
-                {
-                    let book = export::StreamedWorkbook::start(t("Dòng họ", "Clans"), &headers);
-                    book.send_all(rows).await?;
-                    book
-                },
-            )
+            ("dong-ho", {
+                let book = export::StreamedWorkbook::start(t("Dòng họ", "Clans"), &headers);
+                book.send_all(rows).await?;
+                book
+            })
         }
         "organisations" => {
             let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
@@ -298,14 +295,11 @@ async fn export_list(
                 t("Điện thoại", "Phone"),
                 t("Trạng thái", "Status"),
             ];
-            (
-                "co-quan-don-vi",
-                {
-                    let book = export::StreamedWorkbook::start(t("Đơn vị", "Units"), &headers);
-                    book.send_all(rows).await?;
-                    book
-                },
-            )
+            ("co-quan-don-vi", {
+                let book = export::StreamedWorkbook::start(t("Đơn vị", "Units"), &headers);
+                book.send_all(rows).await?;
+                book
+            })
         }
         "users" => {
             let user = require_user(&state, &headers, Permission::ManageUsers).await?;
@@ -328,14 +322,11 @@ async fn export_list(
                 t("Vai trò", "Roles"),
                 t("Trạng thái", "Status"),
             ];
-            (
-                "nguoi-dung",
-                {
-                    let book = export::StreamedWorkbook::start(t("Người dùng", "Users"), &headers);
-                    book.send_all(rows).await?;
-                    book
-                },
-            )
+            ("nguoi-dung", {
+                let book = export::StreamedWorkbook::start(t("Người dùng", "Users"), &headers);
+                book.send_all(rows).await?;
+                book
+            })
         }
         "audit" => {
             let user = require_user(&state, &headers, Permission::ReadAudit).await?;
@@ -377,14 +368,11 @@ async fn export_list(
                 t("Số", "Id"),
                 t("Nội dung", "Summary"),
             ];
-            (
-                "nhat-ky",
-                {
-                    let book = export::StreamedWorkbook::start(t("Nhật ký", "Audit log"), &headers);
-                    book.send_all(rows).await?;
-                    book
-                },
-            )
+            ("nhat-ky", {
+                let book = export::StreamedWorkbook::start(t("Nhật ký", "Audit log"), &headers);
+                book.send_all(rows).await?;
+                book
+            })
         }
         _ => return Err(AppError::not_found("danh sách", "List")),
     };

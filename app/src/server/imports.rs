@@ -229,11 +229,12 @@ pub(crate) async fn mark_committed(conn: &mut Conn, batch_id: i64) -> AppResult<
 pub async fn purge_stale(pool: &Pool, days: i64) -> AppResult<u64> {
     let cutoff = db::now() - chrono::Duration::days(days);
     let mut tx = db::begin_write(pool).await?;
-    let deleted = sqlx::query("DELETE FROM import_batches WHERE committed_at IS NULL AND created_at < $1")
-        .bind(cutoff)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let deleted =
+        sqlx::query("DELETE FROM import_batches WHERE committed_at IS NULL AND created_at < $1")
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     let emptied = sqlx::query(
         "UPDATE import_batches SET content = $1 WHERE committed_at IS NOT NULL AND length(content) > 0",
     )

@@ -583,8 +583,14 @@ pub async fn scope_summary(pool: &Pool, user: &SessionUser) -> AppResult<AreaSum
     // registry from the counters, which do not grow with it.
     let mut conn = pool.acquire().await?;
     let mut units = [
-        count("FROM org_units u WHERE u.active AND u.level = 'xa'", "u.path"),
-        count("FROM org_units u WHERE u.active AND u.level = 'thon'", "u.path"),
+        count(
+            "FROM org_units u WHERE u.active AND u.level = 'xa'",
+            "u.path",
+        ),
+        count(
+            "FROM org_units u WHERE u.active AND u.level = 'thon'",
+            "u.path",
+        ),
     ];
     let mut unit_counts = [0i64; 2];
     for (query, n) in units.iter_mut().zip(unit_counts.iter_mut()) {

@@ -353,15 +353,17 @@ impl TestApp {
                 }
             }
         }
-        let stored: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT unit_id, entity, active FROM unit_counts WHERE active <> 0",
-        )
-        .fetch_all(&self.db)
-        .await
-        .unwrap();
+        let stored: Vec<(i64, String, i64)> =
+            sqlx::query_as("SELECT unit_id, entity, active FROM unit_counts WHERE active <> 0")
+                .fetch_all(&self.db)
+                .await
+                .unwrap();
         let actual: std::collections::BTreeMap<_, _> =
             stored.into_iter().map(|(u, e, n)| ((u, e), n)).collect();
-        assert_eq!(actual, expected, "{when}: the counters disagree with the registry");
+        assert_eq!(
+            actual, expected,
+            "{when}: the counters disagree with the registry"
+        );
     }
 
     /// Households (active or not) in the subtree of the unit with `code`.

@@ -34,7 +34,14 @@ async fn all_rows(app: &TestApp) -> Vec<Row> {
 }
 
 /// The ids a list should show: brute force over every row.
-fn expected(rows: &[Row], scope: &str, words: &[&str], sort: &str, desc: bool, inactive: bool) -> Vec<i64> {
+fn expected(
+    rows: &[Row],
+    scope: &str,
+    words: &[&str],
+    sort: &str,
+    desc: bool,
+    inactive: bool,
+) -> Vec<i64> {
     let mut hits: Vec<&Row> = rows
         .iter()
         .filter(|r| r.path.starts_with(scope))
@@ -86,12 +93,17 @@ async fn fill(app: &TestApp, officer: &Client) {
     .await
     .unwrap();
     let surnames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hồ", "Đinh", "Võ"];
-    let given = ["An", "Bình", "Cường", "Dũng", "Lan", "Hoa", "Mai", "Thảo", "Xuân"];
+    let given = [
+        "An", "Bình", "Cường", "Dũng", "Lan", "Hoa", "Mai", "Thảo", "Xuân",
+    ];
     for part in 0..2 {
         let mut csv = String::from("Mã thôn,Mã hộ,Họ tên chủ hộ,Địa chỉ,Điện thoại,Thành viên\n");
         for n in 0..11_000usize {
             let i = part * 11_000 + n;
-            let members = (0..i % 4).map(|_| "Hồ Thị Mây").collect::<Vec<_>>().join("; ");
+            let members = (0..i % 4)
+                .map(|_| "Hồ Thị Mây")
+                .collect::<Vec<_>>()
+                .join("; ");
             csv.push_str(&format!(
                 "{},L{i:05},{} Văn {} {},Số {i} đường Lớn,,\"{members}\"\n",
                 villages[i % villages.len()],
@@ -116,7 +128,7 @@ async fn fill(app: &TestApp, officer: &Client) {
         .execute(&app.db)
         .await
         .unwrap();
-    app::server::counts::rebuild(&mut *app.db.acquire().await.unwrap())
+    app::server::counts::rebuild(&mut app.db.acquire().await.unwrap())
         .await
         .unwrap();
 }
@@ -161,8 +173,7 @@ async fn every_plan_pages_and_searches_exactly_like_a_full_sort() {
                         let (status, body) = page(client, query).await;
                         assert_eq!(status, StatusCode::OK, "{what}: {body}");
                         let from = ((page_no - 1) * 200) as usize;
-                        let slice: Vec<i64> =
-                            want.iter().skip(from).take(200).copied().collect();
+                        let slice: Vec<i64> = want.iter().skip(from).take(200).copied().collect();
                         assert_eq!(ids(&body), slice, "{what} page {page_no}");
                         let total = body["total"].as_i64().unwrap();
                         if body["more"] == json!(true) {
@@ -177,6 +188,45 @@ async fn every_plan_pages_and_searches_exactly_like_a_full_sort() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn an_edited_household_is_found_by_its_new_code_and_not_its_old_one() {
+    // Arrange: a large scope, so a search goes through the trigram index
+    let app = crate::helpers::spawn_app().await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let admin = app.client_for("quantri").await;
+    fill(&app, &officer).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM households WHERE code = 'L00005'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let before = officer.ok("households/get", json!({ "id": id })).await;
+    let mut input = json!({
+        "village_id": before["village_id"], "code": "Q98765", "head_name": before["head_name"],
+        "address": before["address"], "phone": before["phone"], "members": before["members"],
+    });
+    input["code"] = json!("Q98765");
+
+    // Act
+    officer
+        .ok(
+            "households/update",
+            json!({ "id": id, "version": before["version"], "input": input }),
+        )
+        .await;
+
+    // Assert
+    let found = |q: &'static str| {
+        let admin = &admin;
+        async move {
+            let (status, body) = page(admin, list_query(json!({ "q": q }))).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            ids(&body)
+        }
+    };
+    assert_eq!(found("q98765").await, vec![id]);
+    assert_eq!(found("l00005").await, Vec::<i64>::new());
 }
 
 #[tokio::test]

@@ -82,7 +82,8 @@ async fn two_commits_of_the_same_rows_at_once_insert_them_once() {
     let message = error_message(&answers[1].1, "BadRequest").unwrap();
     assert!(message.contains("400 lỗi"), "{message}");
     assert_eq!(app.household_count().await, before + 400);
-    app.assert_counts_match("after two concurrent imports").await;
+    app.assert_counts_match("after two concurrent imports")
+        .await;
 }
 
 #[tokio::test]
@@ -142,7 +143,8 @@ async fn reactivating_a_household_that_was_entered_again_is_refused_with_a_messa
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let message = error_message(&body, "BadRequest").unwrap();
     assert!(message.contains("Không mở lại được"), "{message}");
-    app.assert_counts_match("after a refused reactivation").await;
+    app.assert_counts_match("after a refused reactivation")
+        .await;
 }
 
 #[tokio::test]
@@ -172,7 +174,11 @@ async fn a_committed_file_is_emptied_and_a_stale_upload_is_deleted() {
                 .unwrap()
         }
     };
-    assert_eq!(size(&committed["batch_id"]).await, Some(0), "emptied at commit");
+    assert_eq!(
+        size(&committed["batch_id"]).await,
+        Some(0),
+        "emptied at commit"
+    );
 
     // Act: the retention rule runs (the server runs it every hour)
     let removed = app::server::imports::purge_stale(&app.db, 7).await.unwrap();
@@ -251,7 +257,8 @@ async fn the_counters_follow_every_change_to_the_registry() {
             json!({ "id": village_a, "version": app.unit_version(village_a).await, "new_parent_id": other_commune }),
         )
         .await;
-    app.assert_counts_match("a village moved to another commune").await;
+    app.assert_counts_match("a village moved to another commune")
+        .await;
 
     // And the home page's summary reads them: the officer's commune, counted directly
     let summary = officer.ok("units/summary", json!({})).await;
@@ -345,11 +352,23 @@ async fn snapshot(db: &sqlx::SqlitePool) -> Vec<(String, i64)> {
     for (name, sql) in [
         ("households", "SELECT COUNT(*) FROM households"),
         ("members", "SELECT COUNT(*) FROM household_members"),
-        ("audit", "SELECT COUNT(*) FROM audit_log WHERE action = 'import'"),
-        ("committed batches", "SELECT COUNT(*) FROM import_batches WHERE committed_at IS NOT NULL"),
-        ("counters", "SELECT COALESCE(SUM(active), 0) FROM unit_counts"),
+        (
+            "audit",
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'import'",
+        ),
+        (
+            "committed batches",
+            "SELECT COUNT(*) FROM import_batches WHERE committed_at IS NOT NULL",
+        ),
+        (
+            "counters",
+            "SELECT COALESCE(SUM(active), 0) FROM unit_counts",
+        ),
     ] {
-        out.push((name.to_string(), sqlx::query_scalar(sql).fetch_one(db).await.unwrap()));
+        out.push((
+            name.to_string(),
+            sqlx::query_scalar(sql).fetch_one(db).await.unwrap(),
+        ));
     }
     out
 }
@@ -393,7 +412,10 @@ async fn kill_9_during_a_100_000_row_commit_leaves_the_database_as_before() {
             !commit.is_finished(),
             "the commit finished before it could be killed"
         );
-        assert!(started.elapsed() < Duration::from_secs(60), "the commit writes");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the commit writes"
+        );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     server.child.kill().expect("kill -9");
@@ -409,7 +431,11 @@ async fn kill_9_during_a_100_000_row_commit_leaves_the_database_as_before() {
         .await
         .unwrap();
     assert_eq!(integrity, "ok");
-    assert_eq!(snapshot(&db).await, before, "nothing of the killed commit remains");
+    assert_eq!(
+        snapshot(&db).await,
+        before,
+        "nothing of the killed commit remains"
+    );
 
     // And the same upload commits in full afterwards
     let officer = server.client("canbo.trabinh").await;

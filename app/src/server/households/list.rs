@@ -17,7 +17,7 @@
 //! A page starts at most [`MAX_OFFSET`] rows in (offsets are bounded and every sort is
 //! indexed), which is far beyond what anyone pages through; narrowing the list goes further.
 
-use super::{ListRow, HouseholdRow};
+use super::{HouseholdRow, ListRow};
 use crate::domain::listing::{ListQuery, Page};
 use crate::error::{AppError, AppResult};
 use crate::server::counts::{self, Counted};
@@ -27,8 +27,10 @@ use sqlx::QueryBuilder;
 
 /// At most this many households in scope: read them all.
 pub const SMALL_SCOPE: i64 = 10_000;
-/// At most this many trigram matches: check them all.
-pub const MAX_CANDIDATES: i64 = 20_000;
+/// At most this many trigram matches: check them all. Above it the words are common enough
+/// for an index walk to fill a page quickly (at 1,000,000 households, 5,000 matches are one
+/// row in 200: a page of 25 is found within some 5,000 rows of the index).
+pub const MAX_CANDIDATES: i64 = 5_000;
 /// The deepest row a page may start at.
 pub const MAX_OFFSET: i64 = 10_000;
 
@@ -69,7 +71,16 @@ fn trigram_query(words: &[String]) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
-const SELECT: &str = "SELECT h.id, h.code, h.head_name, h.address, h.phone, h.member_count, h.active,
+/// A list row with the number of matches of the whole query (0 when not counted there).
+#[derive(sqlx::FromRow)]
+struct WithMatches<T> {
+    #[sqlx(flatten)]
+    row: T,
+    matches: i64,
+}
+
+const SELECT: &str =
+    "SELECT h.id, h.code, h.head_name, h.address, h.phone, h.member_count, h.active,
     h.village_id, v.name AS village_name, COALESCE(c.name, '') AS commune_name";
 
 /// `FROM … WHERE` of a plan with every filter of `q`.
@@ -150,7 +161,12 @@ struct Chosen {
     trigrams: Option<String>,
 }
 
-async fn choose(conn: &mut Conn, scopes: &[String], q: &ListQuery, words: &[String]) -> AppResult<Chosen> {
+async fn choose(
+    conn: &mut Conn,
+    scopes: &[String],
+    q: &ListQuery,
+    words: &[String],
+) -> AppResult<Chosen> {
     let in_scope = scope_size(conn, scopes, q.include_inactive).await?;
     let trigrams = trigram_query(words);
     let plan = if in_scope <= SMALL_SCOPE {
@@ -199,33 +215,63 @@ pub async fn list(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppResult<Pa
     let mut conn = pool.acquire().await?;
     let words = q.search_words();
     let chosen = choose(&mut conn, scopes, q, &words).await?;
+    // The bounded plans with a search count their matches in the same query (every match is
+    // read to sort them anyway); the counters give the rest.
+    let count_here = !words.is_empty() && chosen.plan != Plan::IndexWalk;
     let mut qb: QueryBuilder<Db> = QueryBuilder::new(SELECT);
-    push_from_where(&mut qb, chosen.plan, scopes, q, &words, chosen.trigrams.as_deref());
+    if count_here {
+        qb.push(", COUNT(*) OVER () AS matches");
+    } else {
+        qb.push(", 0 AS matches");
+    }
+    push_from_where(
+        &mut qb,
+        chosen.plan,
+        scopes,
+        q,
+        &words,
+        chosen.trigrams.as_deref(),
+    );
     push_order(&mut qb, q);
     // One row more than the page: whether a next page exists, without counting.
     qb.push(" LIMIT ")
         .push_bind(q.per_page + 1)
         .push(" OFFSET ")
         .push_bind(q.offset());
-    let mut rows: Vec<ListRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let mut rows: Vec<WithMatches<ListRow>> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let has_next = rows.len() as i64 > q.per_page;
     rows.truncate(q.per_page as usize);
-    let (total, more) = match (chosen.plan, words.is_empty()) {
+    let (total, more) = if words.is_empty() {
         // The counters are exact for an unfiltered list.
-        (_, true) => (chosen.in_scope, false),
-        (Plan::ScopeFirst | Plan::CandidatesFirst, false) => {
-            // Bounded: at most SMALL_SCOPE or MAX_CANDIDATES rows are checked.
-            let mut count: QueryBuilder<Db> = QueryBuilder::new("SELECT COUNT(*)");
-            push_from_where(&mut count, chosen.plan, scopes, q, &words, chosen.trigrams.as_deref());
-            (count.build_query_scalar().fetch_one(&mut *conn).await?, false)
+        (chosen.in_scope, false)
+    } else if count_here {
+        match rows.first() {
+            Some(first) => (first.matches, false),
+            // A page past the end: count without it (bounded, as the plan is).
+            None => {
+                let mut count: QueryBuilder<Db> = QueryBuilder::new("SELECT COUNT(*)");
+                push_from_where(
+                    &mut count,
+                    chosen.plan,
+                    scopes,
+                    q,
+                    &words,
+                    chosen.trigrams.as_deref(),
+                );
+                (
+                    count.build_query_scalar().fetch_one(&mut *conn).await?,
+                    false,
+                )
+            }
         }
-        (Plan::IndexWalk, false) => (
+    } else {
+        (
             q.offset() + rows.len() as i64 + i64::from(has_next),
             has_next,
-        ),
+        )
     };
     Ok(Page {
-        items: rows.into_iter().map(Into::into).collect(),
+        items: rows.into_iter().map(|r| r.row.into()).collect(),
         total,
         page: q.page,
         per_page: q.per_page,
@@ -252,7 +298,14 @@ pub async fn export(
         choose(&mut conn, scopes, q, &words).await?
     };
     let mut qb: QueryBuilder<Db> = QueryBuilder::new(SELECT);
-    push_from_where(&mut qb, chosen.plan, scopes, q, &words, chosen.trigrams.as_deref());
+    push_from_where(
+        &mut qb,
+        chosen.plan,
+        scopes,
+        q,
+        &words,
+        chosen.trigrams.as_deref(),
+    );
     push_order(&mut qb, q);
     qb.push(" LIMIT ").push_bind(limit);
     let mut rows = qb.build_query_as::<ListRow>().fetch(pool);

@@ -15,6 +15,7 @@
 //!
 //! Nothing here is quadratic: rows are visited once per step and looked up in hash maps.
 
+use super::cache::{Key, StepCache};
 use super::{column_name, load_batch, refuse_with_errors, value, RowErrors};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::import::{check_mapping, ImportField, ImportKind, ImportOutcome, ImportPreview};
@@ -25,10 +26,9 @@ use crate::server::audit::{self, BatchChange};
 use crate::server::counts::{self, Counted};
 use crate::server::db::{self, Conn, Pool};
 use crate::server::households::{self, NewHousehold};
-use super::cache::{Key, StepCache};
 use crate::server::imports::read::{ParseGate, Table};
-use std::sync::Arc;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A row that passed every check that needs no database.
@@ -113,12 +113,13 @@ fn restore_phone_zero(phone: &str) -> String {
 
 /// Step 1: every row's own fields. CPU only; runs in the parse gate's blocking pool.
 fn parse_rows(table: &Table, mapping: &[Option<ImportField>], this_year: i32) -> ParsedFile {
-    let columns = Columns::of(&table, mapping);
+    let columns = Columns::of(table, mapping);
     let mut errors = RowErrors::default();
     let mut rows = Vec::with_capacity(table.rows.len());
     for (row, cells) in &table.rows {
         let row = *row;
-        let village_code = crate::domain::text::clean(value(cells, mapping, ImportField::VillageCode));
+        let village_code =
+            crate::domain::text::clean(value(cells, mapping, ImportField::VillageCode));
         let input = HouseholdInput {
             // A placeholder that passes the "village chosen" rule; the real id comes from the
             // registry in step 2, which also reports a missing or unknown code.
@@ -426,11 +427,7 @@ async fn parsed_batch(
     let batch = load_batch(pool, user, batch_id, ImportKind::Households).await?;
     let read = started.elapsed();
     let mapping_json = serde_json::to_vec(mapping).map_err(crate::server::error::internal)?;
-    let key = Key::of(&[
-        batch.key.bytes(),
-        &mapping_json,
-        &this_year.to_le_bytes(),
-    ]);
+    let key = Key::of(&[batch.key.bytes(), &mapping_json, &this_year.to_le_bytes()]);
     let file = match PARSED.get(key) {
         Some(file) => file,
         None => {
@@ -498,6 +495,11 @@ pub async fn commit_households(
     // Ids are taken here, under the write lock, so members and audit entries can refer to
     // their household without reading each one back.
     let registry_checked = locked.elapsed();
+    // Room for the pages the writes dirty: a 200,000-row file writes some 150 MB of table and
+    // index pages, and in a large registry its index inserts land all over big B-trees; with
+    // the usual 32 MB, pages spill to the log mid-way and are read back. Set back before the
+    // commit (pages are allocated only as used, and freed as the cache shrinks).
+    db::set_cache_mb(&mut tx, 256).await?;
     let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM households")
         .fetch_one(&mut *tx)
         .await?;
@@ -518,17 +520,20 @@ pub async fn commit_households(
         })
         .collect();
     if let Err(e) = households::insert_many(&mut tx, &rows, now).await {
+        db::set_cache_mb(&mut tx, db::CACHE_MB).await.ok();
         // The checks above ran under this lock, so only a writer that skipped them gets here.
-        return Err(if db::is_unique_violation(&e, "households_code_key")
-            || db::is_unique_violation(&e, "households_dup_key")
-        {
-            AppError::bad_request(
+        return Err(
+            if db::is_unique_violation(&e, "households_code_key")
+                || db::is_unique_violation(&e, "households_dup_key")
+            {
+                AppError::bad_request(
                 "Một hộ trong tệp vừa được người khác thêm. Chưa nhập dòng nào; hãy xem trước lại.",
                 "A household of the file was just added by someone else. Nothing was imported; preview again.",
             )
-        } else {
-            e.into()
-        });
+            } else {
+                e.into()
+            },
+        );
     }
     let households_written = locked.elapsed();
     // Built before the call: an iterator borrowing across the await would not be `Send`.
@@ -571,6 +576,7 @@ pub async fn commit_households(
         ready.iter().map(|r| (r.village.path.as_str(), 1)),
     )
     .await?;
+    db::set_cache_mb(&mut tx, db::CACHE_MB).await?;
     let before_commit = locked.elapsed();
     tx.commit().await?;
     super::forget_table(keys[0]);

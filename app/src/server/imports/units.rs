@@ -7,17 +7,17 @@ use crate::domain::import::{
     check_mapping, ImportField, ImportKind, ImportOutcome, ImportPreview, RowError,
     MAX_REPORTED_ERRORS,
 };
+use crate::domain::org::code_key;
 use crate::domain::org::{OrgLevel, OrgUnit};
 use crate::domain::text::clean;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::server::audit::{self, Change};
+use crate::server::auth::require_at;
+use crate::server::db::Conn;
 use crate::server::db::{self, Pool};
 use crate::server::org_units;
 use std::collections::HashMap;
-use crate::domain::org::code_key;
-use crate::server::auth::require_at;
-use crate::server::db::Conn;
 
 /// What an org-unit import row will do.
 #[derive(Debug, Clone, PartialEq)]
@@ -313,7 +313,9 @@ pub async fn preview_units(
     batch_id: i64,
     mapping: &[Option<ImportField>],
 ) -> AppResult<ImportPreview> {
-    let table = load_batch(pool, user, batch_id, ImportKind::OrgUnits).await?.table;
+    let table = load_batch(pool, user, batch_id, ImportKind::OrgUnits)
+        .await?
+        .table;
     let mut conn = pool.acquire().await?;
     Ok(validate_units(&mut conn, user, &table, mapping).await?.0)
 }
@@ -440,4 +442,3 @@ pub async fn commit_units(
     tx.commit().await?;
     Ok(ImportOutcome { inserted: changed })
 }
-
