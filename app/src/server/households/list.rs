@@ -139,6 +139,29 @@ fn push_order(qb: &mut QueryBuilder<'_, Db>, q: &ListQuery) {
     qb.push("h.id").push(dir);
 }
 
+/// `SELECT <list columns><extra> FROM … WHERE … ORDER BY …` of the chosen plan: the page and
+/// the export read the same rows in the same order.
+fn sorted_query(
+    chosen: &Chosen,
+    scopes: &[String],
+    q: &ListQuery,
+    words: &[String],
+    extra: &str,
+) -> QueryBuilder<'static, Db> {
+    let mut qb: QueryBuilder<Db> = QueryBuilder::new(SELECT);
+    qb.push(extra);
+    push_from_where(
+        &mut qb,
+        chosen.plan,
+        scopes,
+        q,
+        words,
+        chosen.trigrams.as_deref(),
+    );
+    push_order(&mut qb, q);
+    qb
+}
+
 /// Households in scope, from the counters (active) and the few inactive ones, counted.
 async fn scope_size(conn: &mut Conn, scopes: &[String], include_inactive: bool) -> AppResult<i64> {
     let active = counts::total(conn, Counted::Household, scopes).await?;
@@ -218,21 +241,12 @@ pub async fn list(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppResult<Pa
     // The bounded plans with a search count their matches in the same query (every match is
     // read to sort them anyway); the counters give the rest.
     let count_here = !words.is_empty() && chosen.plan != Plan::IndexWalk;
-    let mut qb: QueryBuilder<Db> = QueryBuilder::new(SELECT);
-    if count_here {
-        qb.push(", COUNT(*) OVER () AS matches");
+    let extra = if count_here {
+        ", COUNT(*) OVER () AS matches"
     } else {
-        qb.push(", 0 AS matches");
-    }
-    push_from_where(
-        &mut qb,
-        chosen.plan,
-        scopes,
-        q,
-        &words,
-        chosen.trigrams.as_deref(),
-    );
-    push_order(&mut qb, q);
+        ", 0 AS matches"
+    };
+    let mut qb = sorted_query(&chosen, scopes, q, &words, extra);
     // One row more than the page: whether a next page exists, without counting.
     qb.push(" LIMIT ")
         .push_bind(q.per_page + 1)
@@ -297,16 +311,7 @@ pub async fn export(
         let mut conn = pool.acquire().await?;
         choose(&mut conn, scopes, q, &words).await?
     };
-    let mut qb: QueryBuilder<Db> = QueryBuilder::new(SELECT);
-    push_from_where(
-        &mut qb,
-        chosen.plan,
-        scopes,
-        q,
-        &words,
-        chosen.trigrams.as_deref(),
-    );
-    push_order(&mut qb, q);
+    let mut qb = sorted_query(&chosen, scopes, q, &words, "");
     qb.push(" LIMIT ").push_bind(limit);
     let mut rows = qb.build_query_as::<ListRow>().fetch(pool);
     let mut chunk = Vec::with_capacity(CHUNK);
