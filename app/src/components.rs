@@ -1,7 +1,9 @@
 //! Reusable pieces of the interface: language and user context, guards, error and field
 //! messages, pager, unit picker, and small formatting helpers.
 
-use crate::api::org_units::{unit_options, UnitOption, UnitOptionsQuery};
+use crate::api::org_units::{
+    unit_filter, unit_options, UnitFilterChoices, UnitFilterQuery, UnitOption, UnitOptionsQuery,
+};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::ListQuery;
 use crate::domain::org::OrgLevel;
@@ -412,6 +414,77 @@ pub fn UnitSelect(
     }
 }
 
+/// The choices of a list page's "Địa bàn" filter, loaded again when the chosen unit changes.
+pub type UnitFilterResource = Resource<Result<UnitFilterChoices, AppError>>;
+
+/// Creates, at the top of a list page (not inside a suspense, see [`provide_unit_options`]), the
+/// filter choices around the unit the page's query has chosen.
+pub fn unit_filter_resource(
+    chosen: impl Fn() -> Option<i64> + Send + Sync + 'static,
+    deepest: Option<OrgLevel>,
+) -> UnitFilterResource {
+    Resource::new(chosen, move |unit_id| {
+        unit_filter(UnitFilterQuery { unit_id, deepest })
+    })
+}
+
+/// The "Địa bàn" `<select name="unit">` of a list filter: everything in scope, the units from the
+/// scope down to the chosen one, and the units one level below it. Choosing a unit and searching
+/// offers the next level, so the page stays small however large the scope (a province has
+/// thousands of villages; listing them all once made every list page 300 KB).
+#[component]
+pub fn UnitFilter(
+    choices: UnitFilterResource,
+    /// The unit the page's query has chosen.
+    chosen: Option<i64>,
+    /// The text of the "no filter" choice.
+    all_label: &'static str,
+) -> impl IntoView {
+    let lang = use_lang();
+    let chosen = chosen.unwrap_or(0);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải danh sách…", "Loading list…")}</p> }>
+            {move || Suspend::new(async move {
+                let UnitFilterChoices { path, below, more } = choices.await.unwrap_or_default();
+                let within = match path.last() {
+                    Some(unit) => format!("{} {}", lang.t("Trong", "Within"), unit.name),
+                    None => lang.t("Trong phạm vi", "In my area").to_string(),
+                };
+                let path = path
+                    .into_iter()
+                    .enumerate()
+                    .map(|(depth, u)| {
+                        // Non-breaking spaces: browsers drop leading ordinary spaces in options.
+                        let label = format!("{}{}", "\u{a0}\u{a0}".repeat(depth), u.name);
+                        view! { <option value=u.id.to_string() selected=u.id == chosen>{label}</option> }
+                    })
+                    .collect_view();
+                let below = (!below.is_empty()).then(|| {
+                    let items = below
+                        .into_iter()
+                        .map(|u| view! { <option value=u.id.to_string() selected=u.id == chosen>{u.name}</option> })
+                        .collect_view();
+                    view! {
+                        <optgroup label=within>
+                            {items}
+                            {more.then(|| view! {
+                                <option disabled>{lang.t("… còn nữa, tìm theo tên", "… more, search by name")}</option>
+                            })}
+                        </optgroup>
+                    }
+                });
+                view! {
+                    <select id="unit" name="unit">
+                        <option value="0" selected=chosen == 0>{all_label}</option>
+                        {path}
+                        {below}
+                    </select>
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// Formats a UTC time in Vietnam time (UTC+7): `29/11/2026 17:05`.
 pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
     (at + chrono::Duration::hours(7))
@@ -449,13 +522,12 @@ pub fn ListToolbar(
     /// The export address, e.g. `/export/households.xlsx`.
     export: &'static str,
     query: ListQuery,
-    /// Unit filter level (`None`: any level).
-    unit_level: Option<OrgLevel>,
+    /// The "Địa bàn" filter's choices (see [`unit_filter_resource`]).
+    units: UnitFilterResource,
     search_label: &'static str,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let unit = RwSignal::new(query.unit_id.unwrap_or(0));
     let export_href = format!(
         "{export}?{}&lang={}",
         list_query_string(&ListQuery {
@@ -472,7 +544,7 @@ pub fn ListToolbar(
             </div>
             <div class="field">
                 <label for="unit">{lang.t("Địa bàn", "Area")}</label>
-                <UnitSelect id="unit" level=unit_level writable=false value=unit empty_label=lang.t("Tất cả trong phạm vi", "All in my area") />
+                <UnitFilter choices=units chosen=query.unit_id all_label=lang.t("Tất cả trong phạm vi", "All in my area") />
             </div>
             <label class="checkbox">
                 <input type="checkbox" name="all" value="1" checked=query.include_inactive />

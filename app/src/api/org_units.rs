@@ -102,6 +102,53 @@ pub async fn unit_options(query: UnitOptionsQuery) -> Result<Vec<UnitOption>, Ap
     .await
 }
 
+/// What the list filter "Địa bàn" asks for: the unit chosen now (none: the whole scope) and the
+/// deepest level it may offer (`None`: down to villages).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitFilterQuery {
+    pub unit_id: Option<i64>,
+    pub deepest: Option<OrgLevel>,
+}
+
+/// The choices of the list filter, bounded by the tree's depth and one unit's children, never
+/// by the size of the caller's scope: a province administrator gets its districts, not its
+/// 1,700 villages, and drills down one level per search.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitFilterChoices {
+    /// From the caller's scope root down to the chosen unit, root first (a single scope root is
+    /// left out: choosing it is the same as choosing nothing).
+    pub path: Vec<UnitOption>,
+    /// The active units one level below the chosen one (or the caller's scope), by name.
+    pub below: Vec<UnitOption>,
+    /// Whether `below` was cut at [`UNIT_FILTER_LIMIT`].
+    pub more: bool,
+}
+
+/// The most units [`UnitFilterChoices::below`] holds.
+pub const UNIT_FILTER_LIMIT: usize = 500;
+
+/// The list filter's choices around the chosen unit, within the caller's read scope.
+#[server(prefix = "/api", endpoint = "units/filter", input = Json)]
+pub async fn unit_filter(query: UnitFilterQuery) -> Result<UnitFilterChoices, AppError> {
+    as_caller_with(Permission::ReadRegistry, |state, user| async move {
+        let (path, below, more) =
+            org_units::filter_choices(&state.db, &user, query.unit_id, query.deepest).await?;
+        let option = |u: OrgUnit| UnitOption {
+            id: u.id,
+            name: u.name,
+            code: u.code,
+            level: u.level,
+            parent_name: String::new(),
+        };
+        Ok(UnitFilterChoices {
+            path: path.into_iter().map(option).collect(),
+            below: below.into_iter().map(option).collect(),
+            more,
+        })
+    })
+    .await
+}
+
 /// A new unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUnitInput {

@@ -1,7 +1,7 @@
 //! The audit log for administrators: every change with who, when, what, before and after.
 
 use crate::api::audit::{list_audit, AuditQuery};
-use crate::components::{format_time, use_lang, ErrorAlert, Guard, Pager, UnitSelect};
+use crate::components::{format_time, use_lang, ErrorAlert, Guard, Pager, UnitFilter};
 use crate::domain::auth::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,7 +63,6 @@ fn audit_query_string(q: &AuditQuery) -> String {
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| {
@@ -86,19 +85,19 @@ pub fn AuditPage() -> impl IntoView {
         }
     });
     let data = Resource::new(move || query.get(), list_audit);
+    let units = crate::components::unit_filter_resource(move || query.get().unit_id, None);
     view! {
         <Title text=lang.t("Nhật ký thay đổi", "Audit log") />
         <h1 class="page-title">{lang.t("Nhật ký thay đổi", "Audit log")}</h1>
         <Guard permission=Permission::ReadAudit let:_me>
             {move || {
                 let q = query.get();
-                let unit = RwSignal::new(q.unit_id.unwrap_or(0));
                 let entities = ["", "household", "clan", "organisation", "org_unit", "user", "import_batch"];
                 view! {
                     <leptos_router::components::Form method="GET" action="/nhat-ky" attr:class="toolbar">
                         <div class="field">
                             <label for="unit">{lang.t("Địa bàn", "Area")}</label>
-                            <UnitSelect id="unit" level=None writable=false value=unit empty_label=lang.t("Tất cả", "All") />
+                            <UnitFilter choices=units chosen=q.unit_id all_label=lang.t("Tất cả", "All") />
                         </div>
                         <div class="field">
                             <label for="entity">{lang.t("Đối tượng", "Record type")}</label>

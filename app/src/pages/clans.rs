@@ -21,10 +21,13 @@ const BASE: &str = "/dong-ho";
 
 #[component]
 pub fn ClanListPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(Some(OrgLevel::Commune), false)]);
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
+    let units = crate::components::unit_filter_resource(
+        move || query.get().unit_id,
+        Some(OrgLevel::Commune),
+    );
     let data = Resource::new(move || query.get(), list_clans);
     view! {
         <Title text=lang.t("Dòng họ", "Clans") />
@@ -38,7 +41,7 @@ pub fn ClanListPage() -> impl IntoView {
                             base=BASE
                             export="/export/clans.xlsx"
                             query=query.get()
-                            unit_level=Some(OrgLevel::Commune)
+                            units=units
                             search_label=lang.t("Tìm theo tên dòng họ, người đại diện", "Search clan or representative")
                         >
                             <Show when=move || can_write>

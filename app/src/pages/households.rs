@@ -22,10 +22,10 @@ const BASE: &str = "/ho-gia-dinh";
 
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
+    let units = crate::components::unit_filter_resource(move || query.get().unit_id, None);
     let data = Resource::new(move || query.get(), list_households);
     view! {
         <Title text=lang.t("Hộ gia đình", "Households") />
@@ -40,7 +40,7 @@ pub fn HouseholdListPage() -> impl IntoView {
                                 base=BASE
                                 export="/export/households.xlsx"
                                 query=query.get()
-                                unit_level=None
+                                units=units
                                 search_label=lang.t("Tìm theo tên, mã hộ, địa chỉ", "Search name, code, address")
                             >
                                 <Show when=move || can_write>

@@ -23,10 +23,10 @@ const BASE: &str = "/co-quan-don-vi";
 
 #[component]
 pub fn OrganisationListPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
+    let units = crate::components::unit_filter_resource(move || query.get().unit_id, None);
     let data = Resource::new(move || query.get(), list_organisations);
     view! {
         <Title text=lang.t("Cơ quan, đơn vị", "Organisations") />
@@ -36,7 +36,7 @@ pub fn OrganisationListPage() -> impl IntoView {
                 let can_write = me.can(Permission::WriteRegistry);
                 view! {
                     {move || view! {
-                        <ListToolbar base=BASE export="/export/organisations.xlsx" query=query.get() unit_level=None
+                        <ListToolbar base=BASE export="/export/organisations.xlsx" query=query.get() units=units
                             search_label=lang.t("Tìm theo tên, thủ trưởng, địa chỉ", "Search name, head, address")>
                             <Show when=move || can_write>
                                 <a class="btn btn-primary" href="/co-quan-don-vi/moi">{lang.t("+ Thêm đơn vị", "+ Add")}</a>

@@ -2,7 +2,9 @@
 
 use crate::api::org_units::AreaSummary;
 use crate::domain::auth::{Permission, SessionUser};
-use crate::domain::org::{code_key, subtree_upper_bound, valid_code, OrgLevel, OrgUnit};
+use crate::domain::org::{
+    code_key, path_is_within, subtree_upper_bound, valid_code, OrgLevel, OrgUnit,
+};
 use crate::domain::text::{clean, search_key};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::audit::{self, Change};
@@ -212,6 +214,54 @@ pub async fn in_scope(
         .into_iter()
         .map(|r| (r.unit.into_unit(), r.parent_name.unwrap_or_default()))
         .collect())
+}
+
+/// The list filter's choices (see `api::org_units::unit_filter`): the units from the caller's
+/// read scope down to `unit_id`, and the active units one level below it (or the scope roots, or
+/// a single root's children, when nothing is chosen), at most `UNIT_FILTER_LIMIT` of them, none
+/// deeper than `deepest`. A unit outside the scope is refused, as the list itself would.
+pub async fn filter_choices(
+    pool: &Pool,
+    user: &SessionUser,
+    unit_id: Option<i64>,
+    deepest: Option<OrgLevel>,
+) -> AppResult<(Vec<OrgUnit>, Vec<OrgUnit>, bool)> {
+    use crate::api::org_units::UNIT_FILTER_LIMIT;
+    let scopes = user.scopes(Permission::ReadRegistry);
+    let chosen = match unit_id {
+        Some(id) => {
+            let unit = get(pool, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
+            require_at(user, Permission::ReadRegistry, &unit.path)?;
+            Some(unit)
+        }
+        None => None,
+    };
+    let single_root = (scopes.len() == 1).then(|| scopes[0].clone());
+    let path = match &chosen {
+        Some(unit) => ancestors(pool, &unit.path)
+            .await?
+            .into_iter()
+            .filter(|a| scopes.iter().any(|root| path_is_within(&a.path, root)))
+            .filter(|a| Some(&a.path) != single_root.as_ref())
+            .collect(),
+        None => Vec::new(),
+    };
+    let parent = match (&chosen, &single_root) {
+        (Some(unit), _) => Some(unit.clone()),
+        (None, Some(root)) => by_paths(pool, std::slice::from_ref(root)).await?.pop(),
+        (None, None) => None,
+    };
+    let mut below = match parent {
+        Some(p) if deepest.is_none_or(|d| p.level < d) => children(pool, p.id, false).await?,
+        Some(_) => Vec::new(),
+        None => by_paths(pool, &scopes).await?,
+    };
+    below.retain(|u| u.active && deepest.is_none_or(|d| u.level <= d));
+    let more = below.len() > UNIT_FILTER_LIMIT;
+    below.truncate(UNIT_FILTER_LIMIT);
+    Ok((path, below, more))
 }
 
 /// The names along a path, root first (for breadcrumbs).

@@ -374,3 +374,113 @@ async fn the_village_picker_lists_exactly_the_villages_an_officer_may_write_in()
     assert!(!expected.is_empty());
     assert_eq!(ids, expected);
 }
+
+/// The ids of `choices[key]` of a `units/filter` answer, in order.
+fn filter_ids(choices: &Value, key: &str) -> Vec<i64> {
+    choices[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {choices}"))
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_area_filter_offers_one_level_at_a_time_within_the_callers_scope() {
+    // Arrange
+    let app = spawn_app().await;
+    let admin = app.client_for("quantri").await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let province = app.unit_id("51").await;
+    let commune = app.unit_id("51-TB-02").await;
+    let district: i64 = sqlx::query_scalar("SELECT parent_id FROM org_units WHERE id = $1")
+        .bind(commune)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let active_children = |parent: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM org_units WHERE parent_id = $1 AND active ORDER BY search_key",
+            )
+            .bind(parent)
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let other_commune: i64 = sqlx::query_scalar(
+        "SELECT id FROM org_units WHERE level = 'xa' AND id <> $1 ORDER BY id LIMIT 1",
+    )
+    .bind(commune)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let filter = |unit: Option<i64>, deepest: Option<&str>| json!({ "query": { "unit_id": unit, "deepest": deepest } });
+
+    // Act
+    let whole_scope = admin.ok("units/filter", filter(None, None)).await;
+    let in_commune = admin.ok("units/filter", filter(Some(commune), None)).await;
+    let communes_only = admin
+        .ok("units/filter", filter(Some(district), Some("Commune")))
+        .await;
+    let at_deepest = admin
+        .ok("units/filter", filter(Some(commune), Some("Commune")))
+        .await;
+    let officer_scope = officer.ok("units/filter", filter(None, None)).await;
+    let reach = officer
+        .post_fn("units/filter", filter(Some(other_commune), None))
+        .await;
+
+    // Assert: the administrator's single root (the province) is "everything", so the districts
+    // are offered, and a commune shows the way down to it and its villages.
+    assert!(filter_ids(&whole_scope, "path").is_empty());
+    assert_eq!(
+        filter_ids(&whole_scope, "below"),
+        active_children(province).await
+    );
+    assert_eq!(filter_ids(&in_commune, "path"), vec![district, commune]);
+    let villages = active_children(commune).await;
+    assert!(!villages.is_empty());
+    assert_eq!(filter_ids(&in_commune, "below"), villages);
+    assert_eq!(
+        filter_ids(&communes_only, "below"),
+        active_children(district).await
+    );
+    assert!(filter_ids(&at_deepest, "below").is_empty());
+    assert_eq!(filter_ids(&officer_scope, "below"), villages);
+    crate::helpers::assert_forbidden(reach.0, &reach.1, "another commune's filter");
+}
+
+#[tokio::test]
+async fn a_list_page_offers_the_next_level_of_the_area_not_every_unit() {
+    // Arrange: the province administrator sees the whole tree.
+    let app = spawn_app().await;
+    let admin = app.client_for("quantri").await;
+    let districts: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM org_units WHERE parent_id = (SELECT id FROM org_units WHERE code = '51') AND active",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+
+    // Act
+    let html = admin.get_page("/ho-gia-dinh").await.text().await.unwrap();
+
+    // Assert: "all in my area" and the districts, not the tree's every unit.
+    let select = html
+        .split("<select id=\"unit\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the area filter is on the page");
+    assert_eq!(select.matches("<option").count() as i64, 1 + districts);
+    assert!(
+        units > 1 + districts * 2,
+        "the demo tree is deeper than its districts"
+    );
+}
