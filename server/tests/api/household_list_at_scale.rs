@@ -50,13 +50,13 @@ fn expected(
         .collect();
     // Byte order, as SQLite compares text; the id breaks ties, in the same direction.
     hits.sort_by(|a, b| {
-        let key = |r: &Row| -> (String, String, i64) {
+        let key = |r: &Row| -> (i64, String, String) {
             match sort {
-                "village" => (r.place_key.clone(), r.search_key.clone(), 0),
-                "members" => (String::new(), String::new(), r.member_count),
-                "code" => (r.code.clone(), String::new(), 0),
-                "updated" => (r.updated_at.clone(), String::new(), 0),
-                _ => (r.search_key.clone(), String::new(), 0),
+                "village" => (0, r.place_key.clone(), r.search_key.clone()),
+                "members" => (r.member_count, r.search_key.clone(), String::new()),
+                "code" => (0, r.code.clone(), r.search_key.clone()),
+                "updated" => (0, r.updated_at.clone(), r.search_key.clone()),
+                _ => (0, r.search_key.clone(), String::new()),
             }
         };
         key(a).cmp(&key(b)).then(a.id.cmp(&b.id))

@@ -45,9 +45,10 @@ enum Plan {
 fn order_columns(sort: &str) -> &'static [&'static str] {
     match sort {
         "village" => &["h.place_key", "h.search_key"],
-        "members" => &["h.member_count"],
-        "code" => &["h.code"],
-        "updated" => &["h.updated_at"],
+        // The head's name breaks ties: each index holds it after the sort's own column.
+        "members" => &["h.member_count", "h.search_key"],
+        "code" => &["h.code", "h.search_key"],
+        "updated" => &["h.updated_at", "h.search_key"],
         _ => &["h.search_key"],
     }
 }
