@@ -26,7 +26,6 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Lang, Msg};
 use crate::server::audit::{self, Change};
 use crate::server::auth::require_at;
-use crate::server::counts::{self, Counted};
 use crate::server::db::{self, Conn, Db, Pool};
 use crate::server::error::internal;
 use crate::server::org_units::push_scope_filter;
@@ -651,30 +650,9 @@ pub async fn candidates(
         unit_name: String,
         registration_id: Option<i64>,
     }
-    let many_households = kind.subject_kind() == SubjectKind::Household
-        && counts::total(&mut *pool.acquire().await?, Counted::Household, scopes).await?
-            > crate::server::households::SMALL_SCOPE;
     // Each query joins this year's registration of the subject, if any.
     let (prefix, suffix, column) = match kind.subject_kind() {
-        // A province holds a million households: a large scope is read in the order of the
-        // village sort's index (households first), a small one village by village (scope
-        // first); the CROSS JOIN keeps SQLite to that order (see households/list.rs).
-        SubjectKind::Household if many_households => {
-            (
-                "SELECT h.id, h.head_name AS name, v.name AS unit_name, r.id AS registration_id
-                 FROM households h CROSS JOIN org_units v
-                 LEFT JOIN registrations r ON r.subject_kind = 'household' AND r.subject_id = h.id AND r.year = ",
-                " WHERE v.id = h.village_id AND h.active AND ",
-                "v.path",
-            )
-        }
-        SubjectKind::Household => (
-            "SELECT h.id, h.head_name AS name, v.name AS unit_name, r.id AS registration_id
-             FROM org_units v CROSS JOIN households h
-             LEFT JOIN registrations r ON r.subject_kind = 'household' AND r.subject_id = h.id AND r.year = ",
-            " WHERE h.village_id = v.id AND h.active AND ",
-            "v.path",
-        ),
+        SubjectKind::Household => return household_candidates(pool, scopes, year, kind).await,
         SubjectKind::Clan => (
             "SELECT k.id, k.name, c.name AS unit_name, r.id AS registration_id FROM clans k
              JOIN org_units c ON c.id = k.commune_id
@@ -718,10 +696,8 @@ pub async fn candidates(
         }
         _ => {}
     }
-    qb.push(match kind.subject_kind() {
-        SubjectKind::Household => " ORDER BY h.place_key, h.search_key, h.id LIMIT 2000",
-        _ => " ORDER BY unit_name, name LIMIT 2000",
-    });
+    qb.push(" ORDER BY unit_name, name LIMIT ")
+        .push_bind(MAX_CANDIDATES);
     let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
     Ok(rows
         .into_iter()
@@ -732,6 +708,70 @@ pub async fn candidates(
             registration_id: r.registration_id,
         })
         .collect())
+}
+
+/// The most subjects [`candidates`] lists.
+const MAX_CANDIDATES: i64 = 2000;
+
+/// The first [`MAX_CANDIDATES`] active households within `scopes`, in the household list's
+/// "village" order (commune, village, head), with this year's registration if any. A province
+/// holds a million households: its villages are taken in that order and each one's households
+/// read by the village index, already sorted, until the list is full, so a commune or the
+/// whole province costs about the same as one village — no scope is read in full or sorted.
+/// Villages with the same place key (the same commune and village names elsewhere) come one
+/// after the other, by id.
+async fn household_candidates(
+    pool: &Pool,
+    scopes: &[String],
+    year: i32,
+    kind: TitleKind,
+) -> AppResult<Vec<Candidate>> {
+    #[derive(sqlx::FromRow)]
+    struct Village {
+        id: i64,
+        name: String,
+    }
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        name: String,
+        registration_id: Option<i64>,
+    }
+    let mut conn = pool.acquire().await?;
+    // The same text as `households.place_key` (see `households::place_key`).
+    let mut qb: QueryBuilder<Db> = QueryBuilder::new(
+        "SELECT v.id, v.name FROM org_units v LEFT JOIN org_units c ON c.id = v.parent_id
+         WHERE v.level = 'thon' AND ",
+    );
+    push_scope_filter(&mut qb, "v.path", scopes);
+    qb.push(" ORDER BY COALESCE(c.search_key, '') || ' / ' || v.search_key, v.id");
+    let villages: Vec<Village> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let mut out = Vec::new();
+    for village in villages {
+        let room = MAX_CANDIDATES - out.len() as i64;
+        if room <= 0 {
+            break;
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT h.id, h.head_name AS name, r.id AS registration_id FROM households h
+             LEFT JOIN registrations r ON r.subject_kind = 'household' AND r.subject_id = h.id
+                  AND r.year = $1 AND r.title_kind = $2
+             WHERE h.village_id = $3 AND h.active ORDER BY h.search_key, h.id LIMIT $4",
+        )
+        .bind(year)
+        .bind(kind.code())
+        .bind(village.id)
+        .bind(room)
+        .fetch_all(&mut *conn)
+        .await?;
+        out.extend(rows.into_iter().map(|r| Candidate {
+            subject_id: r.id,
+            name: r.name,
+            unit_name: village.name.clone(),
+            registration_id: r.registration_id,
+        }));
+    }
+    Ok(out)
 }
 
 /// Whether a community or unit still holds the title from an earlier year's recognition.

@@ -2201,3 +2201,82 @@ async fn evidence_files_are_checked_by_content_and_size_and_read_in_scope_only()
         vec![("GD1.b", "hoc-ba.png"), ("GD2.a", "xac-nhan.pdf")]
     );
 }
+
+#[tokio::test]
+async fn household_candidates_come_in_village_order_within_scope_and_stop_at_two_thousand() {
+    // Arrange: the demo province holds a little more than 2,000 households; one of a
+    // commune's is inactive, one is registered this year.
+    let app = spawn_app().await;
+    let admin = app.client_for("quantri").await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let province = app.unit_id("51").await;
+    let commune = app.unit_id("51-TB-02").await;
+    let in_commune = households_in_village(&app, VILLAGE_A, 2).await;
+    sqlx::query("UPDATE households SET active = 0 WHERE id = $1")
+        .bind(in_commune[1])
+        .execute(&app.db)
+        .await
+        .unwrap();
+    register(&officer, "household", YEAR, &in_commune[..1]).await;
+    let expected = |path: String| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT h.id FROM households h JOIN org_units v ON v.id = h.village_id
+                 WHERE h.active AND v.path LIKE $1 || '%'
+                 ORDER BY h.place_key, h.search_key, h.id LIMIT 2000",
+            )
+            .bind(path)
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    async fn candidates(client: &Client, unit: i64) -> Value {
+        client
+            .ok(
+                "cycle/candidates",
+                json!({ "year": YEAR, "title_kind": "household", "unit_id": unit }),
+            )
+            .await
+    }
+
+    // Act
+    let of_province = candidates(&admin, province).await;
+    let of_commune = candidates(&officer, commune).await;
+
+    // Assert
+    let ids = |list: &Value| -> Vec<i64> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["subject_id"].as_i64().unwrap())
+            .collect()
+    };
+    assert!(
+        app.household_count().await > 2000,
+        "the cap must be reached"
+    );
+    assert_eq!(
+        ids(&of_province),
+        expected(app.unit_path(province).await).await
+    );
+    assert_eq!(
+        ids(&of_commune),
+        expected(app.unit_path(commune).await).await
+    );
+    assert!(
+        !ids(&of_commune).contains(&in_commune[1]),
+        "inactive left out"
+    );
+    let registered = of_commune
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["subject_id"] == json!(in_commune[0]))
+        .unwrap();
+    assert_eq!(
+        registered["registration_id"],
+        json!(registration_of(&app, "household", in_commune[0], YEAR).await)
+    );
+}
