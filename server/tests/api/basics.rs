@@ -144,7 +144,12 @@ async fn the_page_hands_its_user_to_the_browser() {
     let block = |html: &str| {
         let start = html
             .find(r#"<script id="kh-session" type="application/json">"#)
-            .expect("the session data block");
+            .unwrap_or_else(|| {
+                panic!(
+                    "no session data block in: {}",
+                    &html[..html.len().min(3000)]
+                )
+            });
         let rest = &html[start..];
         rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()].to_string()
     };
