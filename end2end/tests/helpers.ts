@@ -1,4 +1,5 @@
 import { expect, Page } from '@playwright/test';
+import fs from 'node:fs';
 
 export const DEMO_PASSWORD = 'khuyenhoc2026';
 
@@ -42,4 +43,27 @@ export async function unitOptionValue(page: Page, selectId: string, group: strin
   const option = page.locator(`#${selectId} optgroup[label="${group}"] option`, { hasText: label }).first();
   await expect(option).toBeAttached();
   return (await option.getAttribute('value')) as string;
+}
+
+/** axe-core's source, evaluated in the page through Playwright: the page's CSP would refuse it
+ * as an injected script tag. */
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Fails with every WCAG 2.1 A/AA violation axe-core finds on the page as it is now. */
+export async function expectAccessible(page: Page, what: string) {
+  await page.evaluate(axeSource);
+  const violations: { id: string; help: string; nodes: { target: string[] }[] }[] = await page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.map((n: any) => ({ target: n.target })),
+    }));
+  });
+  const report = violations
+    .map((v) => `${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`)
+    .join('\n');
+  expect(report, `${what} (${page.url()}) has WCAG 2.1 AA violations`).toBe('');
 }

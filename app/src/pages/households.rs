@@ -407,7 +407,8 @@ fn HouseholdForm(household: Option<Household>, can_write: bool) -> impl IntoView
                 <fieldset>
                     <legend>{lang.t("Các thành viên khác trong hộ", "Other members of the household")}</legend>
                     {field_error(errors, "members")}
-                    <div class="table-wrap">
+                    // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t("Bảng thành viên trong hộ", "Table of household members")>
                         <table class="members">
                             <thead>
                                 <tr>
