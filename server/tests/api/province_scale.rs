@@ -448,3 +448,89 @@ async fn kill_9_during_a_100_000_row_commit_leaves_the_database_as_before() {
         .unwrap();
     assert_eq!(households, before[0].1 + 100_000);
 }
+
+/// (row, Vietnamese message) of each row error of a preview.
+fn preview_errors(preview: &Value) -> Vec<(i64, String)> {
+    preview["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a preview: {preview}"))
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap(),
+                e["message"]["vi"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_import_finds_the_registrys_duplicates_whether_the_file_or_the_registry_is_larger() {
+    // Arrange: an active household of the commune with a code, and an inactive one with a code.
+    // A file of four rows is smaller than the commune's registry (its keys are looked up); the
+    // same rows with filler after them outnumber it (its villages are read whole).
+    let app = spawn_app().await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let commune_path = app.unit_path(app.unit_id(COMMUNE).await).await;
+    let pick = "SELECT h.id, v.code, h.head_name, h.address, h.code FROM households h
+                JOIN org_units v ON v.id = h.village_id
+                WHERE v.path LIKE $1 || '%' AND h.active AND h.code <> '' ORDER BY h.id LIMIT 2";
+    let picked: Vec<(i64, String, String, String, String)> = sqlx::query_as(pick)
+        .bind(&commune_path)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let [(_, v1, head1, address1, _), (inactive_id, v2, _, _, code2)] = &picked[..] else {
+        panic!("the demo commune needs two households with codes: {picked:?}");
+    };
+    sqlx::query("UPDATE households SET active = 0 WHERE id = $1")
+        .bind(inactive_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (code1,): (String,) = sqlx::query_as(
+        "SELECT code FROM households WHERE active AND code <> '' AND village_id = (SELECT id FROM org_units WHERE code = $1) ORDER BY id DESC LIMIT 1",
+    )
+    .bind(v1)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let special = format!(
+        "{v1},,\"{head1}\",\"{address1}\",,\n\
+         {v1},{},Người Mới Một,Số 1 đường Mới,,\n\
+         {v2},{code2},Người Mới Hai,Số 2 đường Mới,,\n\
+         {v2},,Người Mới Ba,Số 3 đường Mới,,\n",
+        code1.to_lowercase(),
+    );
+    let registered = app.household_count_under(COMMUNE).await as usize;
+    let villages = village_codes(&app, COMMUNE).await;
+    let filler = String::from_utf8(household_csv(&villages, registered + 10, "F")).unwrap();
+    let small = format!("{HEADER}{special}");
+    let large = format!("{HEADER}{special}{}", &filler[HEADER.len()..]);
+
+    // Act
+    let mut answers = Vec::new();
+    for (name, file) in [("nho.csv", small), ("lon.csv", large)] {
+        let upload = upload_ok(&officer, name, file.into_bytes()).await;
+        answers.push(officer.ok("import/preview", import_call(&upload)).await);
+    }
+
+    // Assert: both ways name the same three rows for the same reasons.
+    for (preview, way) in answers.iter().zip(["keys looked up", "villages read"]) {
+        let errors = preview_errors(preview);
+        let rows: Vec<i64> = errors.iter().map(|(row, _)| *row).collect();
+        assert_eq!(rows, vec![2, 3, 4], "{way}: {errors:?}");
+        assert!(
+            errors[0].1.contains("đã có trong danh sách"),
+            "{way}: {errors:?}"
+        );
+        assert!(
+            errors[1].1.contains("Mã hộ đã được dùng"),
+            "{way}: {errors:?}"
+        );
+        assert!(
+            errors[2].1.contains(&format!("hộ số {inactive_id}")),
+            "{way}: an inactive household's code is taken too: {errors:?}"
+        );
+    }
+}

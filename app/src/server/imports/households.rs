@@ -185,19 +185,48 @@ struct Existing {
     by_code: HashMap<(i64, String), i64>,
 }
 
-/// Active households of `village_ids`, a few hundred villages per query.
-async fn existing_households(conn: &mut Conn, village_ids: &[i64]) -> AppResult<Existing> {
+/// The registry's households that the file's rows may duplicate: active ones by village, head
+/// and address (`dup_key`), and any with the same code in the same village (the unique index
+/// `households_code_key` holds inactive ones too). Two ways, whichever reads less: when the
+/// villages the file writes in hold no more households than the file has rows (a first load,
+/// a new commune), all of theirs are read; otherwise (a province's villages may hold a
+/// million) only the file's own keys are looked up, in the two unique indexes.
+async fn existing_households(
+    conn: &mut Conn,
+    file: &ParsedFile,
+    candidates: &[Resolved<'_>],
+) -> AppResult<Existing> {
+    let mut seen: HashSet<i64> = HashSet::new();
+    let mut village_paths: Vec<String> = Vec::new();
+    let mut village_ids: Vec<i64> = Vec::new();
+    for c in candidates {
+        if seen.insert(c.village.id) {
+            village_ids.push(c.village.id);
+            village_paths.push(c.village.path.clone());
+        }
+    }
+    let registered = counts::total(conn, Counted::Household, &village_paths).await?;
+    if registered <= candidates.len() as i64 {
+        existing_in_villages(conn, &village_ids).await
+    } else {
+        existing_by_keys(conn, file, candidates).await
+    }
+}
+
+/// Every household of `village_ids` (a few hundred villages per query).
+async fn existing_in_villages(conn: &mut Conn, village_ids: &[i64]) -> AppResult<Existing> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
         village_id: i64,
         dup_key: String,
         code: String,
+        active: bool,
     }
     let mut existing = Existing::default();
     for chunk in village_ids.chunks(500) {
         let mut qb = sqlx::QueryBuilder::<db::Db>::new(
-            "SELECT id, village_id, dup_key, code FROM households WHERE active AND village_id IN (",
+            "SELECT id, village_id, dup_key, code, active FROM households WHERE village_id IN (",
         );
         let mut ids = qb.separated(", ");
         for id in chunk {
@@ -210,7 +239,75 @@ async fn existing_households(conn: &mut Conn, village_ids: &[i64]) -> AppResult<
                     .by_code
                     .insert((r.village_id, r.code.to_lowercase()), r.id);
             }
+            if r.active {
+                existing.by_dup_key.insert(r.dup_key, r.id);
+            }
+        }
+    }
+    Ok(existing)
+}
+
+/// The households holding one of the file's duplicate keys (the unique index answers, 500
+/// keys a query), and the codes of the file's villages read from the code index alone, keeping
+/// only those the file uses (codes match in any letter case).
+async fn existing_by_keys(
+    conn: &mut Conn,
+    file: &ParsedFile,
+    candidates: &[Resolved<'_>],
+) -> AppResult<Existing> {
+    use futures_util::TryStreamExt;
+    #[derive(sqlx::FromRow)]
+    struct DupRow {
+        id: i64,
+        dup_key: String,
+    }
+    #[derive(sqlx::FromRow)]
+    struct CodeRow {
+        id: i64,
+        village_id: i64,
+        code: String,
+    }
+    let mut existing = Existing::default();
+    for chunk in candidates.chunks(500) {
+        let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+            "SELECT id, dup_key FROM households WHERE active AND dup_key IN (",
+        );
+        let mut keys = qb.separated(", ");
+        for c in chunk {
+            keys.push_bind(c.dup_key.clone());
+        }
+        qb.push(")");
+        for r in qb.build_query_as::<DupRow>().fetch_all(&mut *conn).await? {
             existing.by_dup_key.insert(r.dup_key, r.id);
+        }
+    }
+    let wanted: HashSet<(i64, &str)> = candidates
+        .iter()
+        .map(|c| (c.village.id, file.rows[c.parsed].code_key.as_str()))
+        .filter(|(_, code)| !code.is_empty())
+        .collect();
+    let villages: Vec<i64> = wanted
+        .iter()
+        .map(|(village, _)| *village)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in villages.chunks(500) {
+        // `code <> ''` lets SQLite read the partial index `households_code_key` alone.
+        let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+            "SELECT id, village_id, code FROM households WHERE code <> '' AND village_id IN (",
+        );
+        let mut ids = qb.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        qb.push(")");
+        let mut rows = qb.build_query_as::<CodeRow>().fetch(&mut *conn);
+        while let Some(r) = rows.try_next().await? {
+            let code = r.code.to_lowercase();
+            if wanted.contains(&(r.village_id, code.as_str())) {
+                existing.by_code.insert((r.village_id, code), r.id);
+            }
         }
     }
     Ok(existing)
@@ -305,13 +402,7 @@ async fn check_against_registry<'v>(
             dup_key: key.clone(),
         });
     }
-    let village_ids: Vec<i64> = candidates
-        .iter()
-        .map(|c| c.village.id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let existing = existing_households(conn, &village_ids).await?;
+    let existing = existing_households(conn, file, &candidates).await?;
     let mut ready = Vec::with_capacity(candidates.len());
     for c in candidates {
         let p = &file.rows[c.parsed];
