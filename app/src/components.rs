@@ -468,7 +468,7 @@ pub fn UnitFilter(
                         <optgroup label=within>
                             {items}
                             {more.then(|| view! {
-                                <option disabled>{lang.t("… còn nữa, tìm theo tên", "… more, search by name")}</option>
+                                <option disabled>{lang.t("… còn nữa (chỉ hiện 500 đơn vị đầu)", "… more (only the first 500 are shown)")}</option>
                             })}
                         </optgroup>
                     }
