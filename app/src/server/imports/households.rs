@@ -213,6 +213,23 @@ async fn existing_households(
     }
 }
 
+/// `select` (ending in `IN (`) with `values` bound as the list, closed: one chunk of a lookup.
+fn select_in<'a, T>(
+    select: &str,
+    values: impl IntoIterator<Item = T>,
+) -> sqlx::QueryBuilder<'a, db::Db>
+where
+    T: 'a + sqlx::Encode<'a, db::Db> + sqlx::Type<db::Db>,
+{
+    let mut qb = sqlx::QueryBuilder::new(select);
+    let mut list = qb.separated(", ");
+    for value in values {
+        list.push_bind(value);
+    }
+    qb.push(")");
+    qb
+}
+
 /// Every household of `village_ids` (a few hundred villages per query).
 async fn existing_in_villages(conn: &mut Conn, village_ids: &[i64]) -> AppResult<Existing> {
     #[derive(sqlx::FromRow)]
@@ -225,14 +242,10 @@ async fn existing_in_villages(conn: &mut Conn, village_ids: &[i64]) -> AppResult
     }
     let mut existing = Existing::default();
     for chunk in village_ids.chunks(500) {
-        let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+        let mut qb = select_in(
             "SELECT id, village_id, dup_key, code, active FROM households WHERE village_id IN (",
+            chunk.iter().copied(),
         );
-        let mut ids = qb.separated(", ");
-        for id in chunk {
-            ids.push_bind(*id);
-        }
-        qb.push(")");
         for r in qb.build_query_as::<Row>().fetch_all(&mut *conn).await? {
             if !r.code.is_empty() {
                 existing
@@ -269,14 +282,10 @@ async fn existing_by_keys(
     }
     let mut existing = Existing::default();
     for chunk in candidates.chunks(500) {
-        let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+        let mut qb = select_in(
             "SELECT id, dup_key FROM households WHERE active AND dup_key IN (",
+            chunk.iter().map(|c| c.dup_key.clone()),
         );
-        let mut keys = qb.separated(", ");
-        for c in chunk {
-            keys.push_bind(c.dup_key.clone());
-        }
-        qb.push(")");
         for r in qb.build_query_as::<DupRow>().fetch_all(&mut *conn).await? {
             existing.by_dup_key.insert(r.dup_key, r.id);
         }
@@ -294,14 +303,10 @@ async fn existing_by_keys(
         .collect();
     for chunk in villages.chunks(500) {
         // `code <> ''` lets SQLite read the partial index `households_code_key` alone.
-        let mut qb = sqlx::QueryBuilder::<db::Db>::new(
+        let mut qb = select_in(
             "SELECT id, village_id, code FROM households WHERE code <> '' AND village_id IN (",
+            chunk.iter().copied(),
         );
-        let mut ids = qb.separated(", ");
-        for id in chunk {
-            ids.push_bind(*id);
-        }
-        qb.push(")");
         let mut rows = qb.build_query_as::<CodeRow>().fetch(&mut *conn);
         while let Some(r) = rows.try_next().await? {
             let code = r.code.to_lowercase();
