@@ -55,46 +55,6 @@ pub async fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
-/// One entry of [`record_many`]: the action, entity, user and time are the batch's.
-pub struct BatchChange<'a> {
-    pub entity_id: Option<i64>,
-    pub unit_path: &'a str,
-    pub summary: String,
-    pub after_json: Option<String>,
-}
-
-/// Appends one entry per change of a bulk write (an import), a few hundred per statement.
-pub async fn record_many<'a>(
-    conn: &mut Conn,
-    user: &SessionUser,
-    action: &str,
-    entity: &str,
-    changes: Vec<BatchChange<'a>>,
-    at: chrono::DateTime<chrono::Utc>,
-) -> AppResult<()> {
-    let mut changes = changes.into_iter().peekable();
-    while changes.peek().is_some() {
-        let chunk: Vec<BatchChange<'a>> = changes.by_ref().take(500).collect();
-        let mut qb: QueryBuilder<db::Db> = QueryBuilder::new(
-            "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, unit_path, summary, before_json, after_json) ",
-        );
-        qb.push_values(chunk, |mut row, c| {
-            row.push_bind(at)
-                .push_bind(user.id)
-                .push_bind(user.username.clone())
-                .push_bind(action.to_string())
-                .push_bind(entity.to_string())
-                .push_bind(c.entity_id)
-                .push_bind(c.unit_path.to_string())
-                .push_bind(c.summary)
-                .push_bind(None::<String>)
-                .push_bind(c.after_json);
-        });
-        qb.build().execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,

@@ -58,6 +58,65 @@ pub async fn begin_write(pool: &Pool) -> Result<Tx, sqlx::Error> {
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// A connection of its own for one bulk write (an import of up to 200,000 rows), taken out of
+/// the pool for good: it is closed when dropped, so the settings below never reach another
+/// request, even if the import is cancelled half-way.
+///
+/// - Foreign keys are not checked by the engine on it. With them on, every multi-row `INSERT`
+///   may have to undo itself alone, so SQLite copies each already-written page the statement
+///   touches to a statement journal first: for 100,000 households that was 778,000 writes to a
+///   temporary file and more than half the time of the rows. A bulk write checks its
+///   references itself, inside its write transaction (see `imports::households`), and uses
+///   `INSERT OR FAIL`, so that unique and NOT NULL checks stop the statement without needing
+///   that journal either; the caller then rolls the whole transaction back.
+/// - A page cache of [`BULK_CACHE_MB`]: a 200,000-row file dirties some 150 MB of table and
+///   index pages; with the usual 32 MB they spill to the log mid-way and are read back.
+///
+/// - No checkpoint at its commit. A commit that leaves more than 1,000 pages in the log copies
+///   them into the database file before `COMMIT` returns; for a bulk write that is some
+///   200 MB, and the officer would wait for it although the rows are already safe in the log.
+///   Call [`checkpoint_and_close`] after answering.
+///
+/// Start its transaction with [`begin_write_on`].
+pub async fn bulk_write_connection(pool: &Pool) -> Result<Conn, sqlx::Error> {
+    let mut conn = pool.acquire().await?.detach();
+    for pragma in ["PRAGMA foreign_keys = OFF", "PRAGMA wal_autocheckpoint = 0"] {
+        sqlx::query(pragma).execute(&mut conn).await?;
+    }
+    set_cache_mb(&mut conn, BULK_CACHE_MB).await?;
+    Ok(conn)
+}
+
+/// Copies the log of a [`bulk_write_connection`]'s commit into the database file, in the
+/// background, then closes the connection. Readers and writers go on meanwhile (a passive
+/// checkpoint waits for no one); had it not run, the next commit elsewhere would do it.
+pub fn checkpoint_and_close(mut conn: Conn) {
+    tokio::spawn(async move {
+        use sqlx::Connection;
+        let started = std::time::Instant::now();
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&mut conn)
+            .await
+        {
+            tracing::warn!(error = %e, "checkpoint after a bulk write failed");
+        }
+        tracing::debug!(
+            checkpoint_ms = started.elapsed().as_millis() as u64,
+            "checkpoint after a bulk write"
+        );
+        conn.close().await.ok();
+    });
+}
+
+/// The page cache of a [`bulk_write_connection`], in MB (pages are allocated only as used).
+pub const BULK_CACHE_MB: i64 = 256;
+
+/// [`begin_write`] on a connection of one's own (a [`bulk_write_connection`]).
+pub async fn begin_write_on(conn: &mut Conn) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
+    use sqlx::Connection;
+    conn.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// The page cache of every connection, in MB (set when it connects).
 pub const CACHE_MB: i64 = 32;
 

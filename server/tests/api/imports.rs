@@ -219,6 +219,42 @@ async fn ten_thousand_valid_rows_are_imported_in_one_go() {
             .await
             .unwrap();
     assert_eq!((members, phone.as_str()), (3, "0900000003"));
+    // One audit entry per household, with the record as stored, members in order.
+    let entries: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'import' AND entity = 'household'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(entries, 10_000);
+    let (summary, unit_path, after, village_path, village_id): (
+        String,
+        String,
+        String,
+        String,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT a.summary, a.unit_path, a.after_json, u.path, h.village_id FROM audit_log a
+             JOIN households h ON h.id = a.entity_id JOIN org_units u ON u.id = h.village_id
+             WHERE a.entity = 'household' AND a.action = 'import' AND h.code = 'NK00003'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(summary, "Trần Văn An");
+    assert_eq!(unit_path, village_path);
+    let after: app::domain::registry::HouseholdInput = serde_json::from_str(&after).unwrap();
+    assert_eq!(
+        serde_json::to_value(&after).unwrap(),
+        json!({
+            "village_id": village_id, "code": "NK00003", "head_name": "Trần Văn An",
+            "address": "Số nhà 3, xã Trà Bình", "phone": "0900000003",
+            "members": [
+                {"full_name": "Hồ Thị Lan", "birth_year": 1963, "relation": ""},
+                {"full_name": "Hồ Văn Bé", "birth_year": null, "relation": ""},
+            ]
+        })
+    );
 }
 
 #[tokio::test]
