@@ -55,6 +55,54 @@ pub async fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
+/// One entry of [`record_many`]: the action, entity, user and time are the batch's.
+pub struct BatchChange<'a> {
+    pub entity_id: i64,
+    pub unit_path: &'a str,
+    pub summary: &'a str,
+    /// The record as stored (JSON).
+    pub after_json: &'a str,
+}
+
+/// Appends one entry per record a bulk write created (an import), on the write's connection
+/// (a `db::bulk_write_connection`, hence `OR FAIL`; the caller rolls back on an error). What
+/// the entries share is bound once per statement.
+pub async fn record_many(
+    conn: &mut Conn,
+    user: &SessionUser,
+    action: &str,
+    entity: &str,
+    changes: &[BatchChange<'_>],
+    at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    // 4 values per entry: 2,000 entries stay far below SQLite's 32,766 bound parameters.
+    db::execute_chunks(conn, changes.chunks(2_000), |chunk| {
+        let mut qb: QueryBuilder<db::Db> = QueryBuilder::new(
+            "INSERT OR FAIL INTO audit_log (at, user_id, username, action, entity, entity_id, unit_path, summary, before_json, after_json) SELECT ",
+        );
+        qb.push_bind(at)
+            .push(", ")
+            .push_bind(user.id)
+            .push(", ")
+            .push_bind(user.username.as_str())
+            .push(", ")
+            .push_bind(action)
+            .push(", ")
+            .push_bind(entity)
+            .push(", v.column1, v.column2, v.column3, NULL, v.column4 FROM (");
+        qb.push_values(chunk, |mut row, c| {
+            row.push_bind(c.entity_id)
+                .push_bind(c.unit_path)
+                .push_bind(c.summary)
+                .push_bind(c.after_json);
+        });
+        qb.push(") v");
+        qb
+    })
+    .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,

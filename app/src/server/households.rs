@@ -248,11 +248,13 @@ pub async fn insert_many(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), sqlx::Error> {
     let started = std::time::Instant::now();
-    // 12 values per row: 400 rows stay far below SQLite's 32,766 bound parameters.
-    for chunk in rows.chunks(400) {
+    // 10 values per row: 400 rows stay far below SQLite's 32,766 bound parameters. The time is
+    // bound once per statement.
+    db::execute_chunks(conn, rows.chunks(400), |chunk| {
         let mut qb: QueryBuilder<Db> = QueryBuilder::new(
-            "INSERT OR FAIL INTO households (id, village_id, code, head_name, address, phone, member_count, search_key, dup_key, place_key, created_at, updated_at) ",
+            "INSERT OR FAIL INTO households (id, village_id, code, head_name, address, phone, member_count, search_key, dup_key, place_key, created_at, updated_at) SELECT v.*, ",
         );
+        qb.push_bind(now).push(", ").push_bind(now).push(" FROM (");
         qb.push_values(chunk, |mut row, h| {
             row.push_bind(h.id)
                 .push_bind(h.village_id)
@@ -263,12 +265,12 @@ pub async fn insert_many(
                 .push_bind(h.input.members.len() as i64 + 1)
                 .push_bind(h.search_key)
                 .push_bind(h.dup_key)
-                .push_bind(h.place_key)
-                .push_bind(now)
-                .push_bind(now);
+                .push_bind(h.place_key);
         });
-        qb.build().execute(&mut *conn).await?;
-    }
+        qb.push(") v");
+        qb
+    })
+    .await?;
     let households_ms = started.elapsed().as_millis() as u64;
     let members: Vec<(i64, usize, &Member)> = rows
         .iter()
@@ -280,7 +282,7 @@ pub async fn insert_many(
                 .map(move |(i, m)| (h.id, i, m))
         })
         .collect();
-    for chunk in members.chunks(1000) {
+    db::execute_chunks(conn, members.chunks(1000), |chunk| {
         let mut qb: QueryBuilder<Db> = QueryBuilder::new(
             "INSERT OR FAIL INTO household_members (household_id, position, full_name, birth_year, relation) ",
         );
@@ -291,8 +293,9 @@ pub async fn insert_many(
                 .push_bind(m.birth_year)
                 .push_bind(m.relation.as_str());
         });
-        qb.build().execute(&mut *conn).await?;
-    }
+        qb
+    })
+    .await?;
     let members_ms = started.elapsed().as_millis() as u64;
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
         index_for_search(conn, first.id.min(last.id), first.id.max(last.id)).await?;
@@ -303,43 +306,6 @@ pub async fn insert_many(
         indexed_ms = started.elapsed().as_millis() as u64,
         "households written (cumulative)"
     );
-    Ok(())
-}
-
-/// Appends the audit entries of an import: one per household with ids `first..=last`, its
-/// record as stored (members included) as the "after", like a single create.
-///
-/// Built by the database from the rows just written, in one statement: through bound values
-/// (ten per entry, and the record serialised in Rust) it was a sixth of the import's time
-/// under the write lock. The JSON has the fields and order of `HouseholdInput` (a test reads
-/// it back as one). SQLite's JSON functions; PostgreSQL would use `json_build_object` and
-/// `json_agg` here.
-pub async fn audit_imported(
-    conn: &mut Conn,
-    user: &SessionUser,
-    first: i64,
-    last: i64,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT OR FAIL INTO audit_log (at, user_id, username, action, entity, entity_id, unit_path, summary, before_json, after_json)
-         SELECT $1, $2, $3, 'import', 'household', h.id, u.path, h.head_name, NULL,
-                json_object('village_id', h.village_id, 'code', h.code, 'head_name', h.head_name,
-                            'address', h.address, 'phone', h.phone,
-                            'members', json((SELECT json_group_array(json_object('full_name', m.full_name, 'birth_year', m.birth_year, 'relation', m.relation))
-                                             FROM (SELECT full_name, birth_year, relation FROM household_members
-                                                   WHERE household_id = h.id ORDER BY position) m)))
-         FROM households h JOIN org_units u ON u.id = h.village_id
-         WHERE h.id >= $4 AND h.id <= $5
-         ORDER BY h.id",
-    )
-    .bind(now)
-    .bind(user.id)
-    .bind(&user.username)
-    .bind(first)
-    .bind(last)
-    .execute(conn)
-    .await?;
     Ok(())
 }
 

@@ -10,10 +10,11 @@
 //!    so what is written was checked against exactly the registry it is written into, and two
 //!    commits of the same rows cannot both pass. The unique index `households_dup_key` makes
 //!    a duplicate impossible even for a writer that forgot to check.
-//! 3. [`households::insert_many`] (multi-row inserts, a few hundred rows per statement) and
-//!    [`households::audit_imported`] (one statement), on a connection of their own without the
-//!    engine's reference checks (`db::bulk_write_connection`: they made the inserts twice as
-//!    slow), so the villages are checked here.
+//! 3. [`households::insert_many`] and [`audit::record_many`]: multi-row inserts, a few hundred
+//!    to a few thousand rows per statement, each built while the one before runs, on a
+//!    connection of their own without the engine's reference checks
+//!    (`db::bulk_write_connection`: they made the inserts twice as slow), so the villages are
+//!    checked here. The audit entries' JSON is serialised on another core meanwhile.
 //!
 //! Nothing here is quadratic: rows are visited once per step and looked up in hash maps.
 
@@ -24,7 +25,7 @@ use crate::domain::import::{check_mapping, ImportField, ImportKind, ImportOutcom
 use crate::domain::registry::{household_duplicate_tail, HouseholdInput, Member};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
-use crate::server::audit;
+use crate::server::audit::{self, BatchChange};
 use crate::server::counts::{self, Counted};
 use crate::server::db::{self, Conn, Pool};
 use crate::server::households::{self, NewHousehold};
@@ -667,6 +668,24 @@ pub async fn commit_households(
             }
         })
         .collect();
+    // The audit entries' records, serialised on another core while the rows are written.
+    let after_jsons = {
+        let file = file.clone();
+        let stored: Vec<(usize, i64)> = ready.iter().map(|r| (r.parsed, r.village.id)).collect();
+        tokio::task::spawn_blocking(move || {
+            stored
+                .into_iter()
+                .map(|(parsed, village_id)| {
+                    // The record as stored: the village filled in.
+                    serde_json::to_string(&HouseholdInput {
+                        village_id,
+                        ..file.rows[parsed].input.clone()
+                    })
+                    .unwrap_or_default()
+                })
+                .collect::<Vec<String>>()
+        })
+    };
     if let Err(e) = households::insert_many(&mut tx, &rows, now).await {
         // The checks above ran under this lock, so only a writer that skipped them gets here.
         return Err(
@@ -710,9 +729,19 @@ pub async fn commit_households(
         )));
     }
     let households_written = locked.elapsed();
-    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        households::audit_imported(&mut tx, user, first.id, last.id, now).await?;
-    }
+    let after_jsons = after_jsons.await.map_err(crate::server::error::internal)?;
+    let entries: Vec<BatchChange<'_>> = rows
+        .iter()
+        .zip(&ready)
+        .zip(&after_jsons)
+        .map(|((h, r), after_json)| BatchChange {
+            entity_id: h.id,
+            unit_path: &r.village.path,
+            summary: &h.input.head_name,
+            after_json,
+        })
+        .collect();
+    audit::record_many(&mut tx, user, "import", "household", &entries, now).await?;
     let audit_written = locked.elapsed();
     let common_path = super::common_prefix(ready.iter().map(|r| r.village.path.as_str()));
     super::mark_committed(&mut tx, batch_id).await?;
