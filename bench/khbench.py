@@ -45,7 +45,6 @@ class Server:
             "LEPTOS_SITE_ADDR": f"127.0.0.1:{self.port}",
             "KH_DEMO": "true",
             "KH_DATABASE_URL": f"sqlite://{self.db_path}",
-            "KH_DATA_DIR": os.path.join(work, "data"),
             "KH_MAX_UPLOAD_MB": "64",
             "RUST_LOG": env.get("RUST_LOG", "warn,app::server::imports=info"),
         })

@@ -45,7 +45,6 @@ export default defineConfig({
     env: {
       KH_DEMO: 'true',
       KH_DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
-      KH_DATA_DIR: dataDir,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: 'target/site',
       RUST_LOG: 'warn',

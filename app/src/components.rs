@@ -105,16 +105,6 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
     }
 }
 
-/// The error of an action result, if any, as an alert.
-pub fn action_error<T: Clone + Send + Sync + 'static>(
-    value: RwSignal<Option<Result<T, AppError>>>,
-) -> impl IntoView {
-    move || match value.get() {
-        Some(Err(e)) => Some(view! { <ErrorAlert error=e /> }),
-        _ => None,
-    }
-}
-
 /// The validation message for `field` from the last failed save, shown under the input.
 pub fn field_error(errors: Signal<Option<AppError>>, field: impl Into<String>) -> impl IntoView {
     let lang = use_lang();

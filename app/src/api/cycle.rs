@@ -99,10 +99,11 @@ pub struct RegistrationQuery {
     pub per_page: i64,
 }
 
-impl Default for RegistrationQuery {
-    fn default() -> Self {
+impl RegistrationQuery {
+    /// The first page of a year's registrations, unfiltered.
+    pub fn of_year(year: i32) -> Self {
         RegistrationQuery {
-            year: 2026,
+            year,
             title_kind: None,
             unit_id: None,
             state: None,

@@ -154,11 +154,6 @@ impl SessionUser {
             .iter()
             .any(|a| a.role.grants(permission) && crate::domain::org::is_root_path(&a.unit_path))
     }
-
-    /// Whether the user has any role that grants `permission` (for the navigation).
-    pub fn has_role(&self, role: Role) -> bool {
-        self.assignments.iter().any(|a| a.role == role)
-    }
 }
 
 #[cfg(test)]

@@ -86,11 +86,6 @@ impl CycleState {
             CycleState::Registered | CycleState::Draft | CycleState::Returned
         )
     }
-
-    /// Whether the cycle has ended for this registration.
-    pub fn is_final(self) -> bool {
-        matches!(self, CycleState::Recognised | CycleState::NotRecognised)
-    }
 }
 
 /// A step of the cycle.

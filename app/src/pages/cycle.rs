@@ -169,11 +169,10 @@ impl RegFilter {
 
     fn registration_query(&self) -> RegistrationQuery {
         RegistrationQuery {
-            year: self.year,
             title_kind: Some(self.kind),
             unit_id: (self.unit > 0).then_some(self.unit),
             per_page: REGISTRATIONS_PER_PAGE,
-            ..RegistrationQuery::default()
+            ..RegistrationQuery::of_year(self.year)
         }
     }
 }

@@ -4,7 +4,6 @@
 //! start with a message naming the variable, rather than silently running with the default.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
 
 /// Runtime configuration.
 #[derive(Clone, Debug)]
@@ -29,8 +28,6 @@ pub struct Config {
     /// accepted as the `Origin` of a form or script posting to the server. Default the bind
     /// address.
     pub public_url: String,
-    /// `KH_DATA_DIR`: where uploaded evidence files are kept. Default `data`.
-    pub data_dir: PathBuf,
     /// `KH_BOOTSTRAP_ADMIN_PASSWORD`: outside demo mode, creates user `admin` with this password
     /// (to be changed at first login) when the database has no users. Unset by default.
     pub bootstrap_admin_password: Option<String>,
@@ -149,10 +146,6 @@ impl<F: Fn(&str) -> Option<String>> Source<F> {
             public_url: self
                 .var("KH_PUBLIC_URL")
                 .unwrap_or_else(|| format!("http://{site_addr}")),
-            data_dir: self
-                .var("KH_DATA_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("data")),
             bootstrap_admin_password: self.var("KH_BOOTSTRAP_ADMIN_PASSWORD"),
             log_json,
             trust_proxy: self.flag("KH_TRUST_PROXY")?,

@@ -540,37 +540,6 @@ pub async fn rebuild_rollups(conn: &mut Conn) -> AppResult<()> {
     Ok(())
 }
 
-/// The counters of one unit for a year: (title, state, count).
-pub async fn rollup_counts(
-    pool: &Pool,
-    unit_id: i64,
-    year: i32,
-) -> AppResult<Vec<(TitleKind, CycleState, i64)>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        title_kind: String,
-        state: String,
-        count: i64,
-    }
-    let rows = sqlx::query_as::<_, Row>(
-        "SELECT title_kind, state, count FROM rollups WHERE unit_id = $1 AND year = $2 AND count <> 0 ORDER BY title_kind, state",
-    )
-    .bind(unit_id)
-    .bind(year)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some((
-                TitleKind::from_code(&r.title_kind)?,
-                CycleState::from_code(&r.state)?,
-                r.count,
-            ))
-        })
-        .collect())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Subjects and registrations
 

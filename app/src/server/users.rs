@@ -6,9 +6,7 @@ use crate::domain::org::path_is_within;
 use crate::domain::text::{clean, search_key};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::server::audit::{self, Change};
-use crate::server::auth::{
-    check_new_password, hash_password_blocking, load_session_user, require_at,
-};
+use crate::server::auth::{check_new_password, hash_password_blocking, require_at};
 use crate::server::db::{self, Pool};
 use crate::server::org_units;
 
@@ -479,9 +477,4 @@ pub async fn insert_user(
     }
     tx.commit().await?;
     Ok(id)
-}
-
-/// Only used to keep the session user type in sync with rows (tests).
-pub async fn session_user(pool: &Pool, id: i64) -> AppResult<Option<SessionUser>> {
-    load_session_user(pool, id).await
 }

@@ -42,7 +42,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let db_path = dir.path().join("test.db");
     copy_database(template, &db_path).await;
 
-    let mut config = test_config(&db_path, dir.path());
+    let mut config = test_config(&db_path);
     tweak(&mut config);
     let app = Application::build(config, leptos_options())
         .await
@@ -65,7 +65,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
-fn test_config(db_path: &Path, data_dir: &Path) -> Config {
+fn test_config(db_path: &Path) -> Config {
     Config {
         database_url: format!("sqlite://{}", db_path.display()),
         demo: true,
@@ -74,7 +74,6 @@ fn test_config(db_path: &Path, data_dir: &Path) -> Config {
         session_max_hours: 12,
         max_upload_mb: 20,
         public_url: "http://127.0.0.1".into(),
-        data_dir: data_dir.to_path_buf(),
         bootstrap_admin_password: None,
         log_json: false,
         trust_proxy: false,
@@ -130,7 +129,7 @@ fn build_template() -> PathBuf {
         .expect("a runtime for the template");
     runtime.block_on(async {
         let started = std::time::Instant::now();
-        let state = server::build_state(test_config(&path, &dir), leptos_options())
+        let state = server::build_state(test_config(&path), leptos_options())
             .await
             .expect("the template database opens");
         let loaded = app::server::demo::load_if_empty(&state.db)

@@ -302,7 +302,6 @@ impl Process {
                 "KH_DATABASE_URL",
                 format!("sqlite://{}", dir.join("kill.db").display()),
             )
-            .env("KH_DATA_DIR", dir.join("data"))
             .env("KH_MAX_UPLOAD_MB", "64")
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
