@@ -7,12 +7,9 @@
 
 pub mod audit;
 pub mod auth;
-pub mod clans;
 pub mod cycle;
-pub mod households;
 pub mod imports;
 pub mod org_units;
-pub mod organisations;
 pub mod users;
 
 /// The current year in Vietnam (UTC+7), used to bound birth years and default the cycle year.

@@ -3,6 +3,7 @@
 use crate::api::auth::logout;
 use crate::components::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
 use crate::domain::auth::{Permission, SessionUser};
+use crate::features::{clans, households, organisations};
 use crate::i18n::Lang;
 use crate::pages;
 use leptos::prelude::*;
@@ -112,13 +113,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/doi-mat-khau") view=pages::login::ChangePasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/don-vi") view=pages::org_units::OrgUnitsPage ssr=SsrMode::Async />
                         <Route path=path!("/don-vi/nhap") view=pages::imports::OrgUnitImportPage ssr=SsrMode::Async />
-                        <Route path=path!("/ho-gia-dinh") view=pages::households::HouseholdListPage ssr=SsrMode::Async />
+                        <Route path=path!("/ho-gia-dinh") view=households::pages::HouseholdListPage ssr=SsrMode::Async />
                         <Route path=path!("/ho-gia-dinh/nhap") view=pages::imports::HouseholdImportPage ssr=SsrMode::Async />
-                        <Route path=path!("/ho-gia-dinh/:id") view=pages::households::HouseholdFormPage ssr=SsrMode::Async />
-                        <Route path=path!("/dong-ho") view=pages::clans::ClanListPage ssr=SsrMode::Async />
-                        <Route path=path!("/dong-ho/:id") view=pages::clans::ClanFormPage ssr=SsrMode::Async />
-                        <Route path=path!("/co-quan-don-vi") view=pages::organisations::OrganisationListPage ssr=SsrMode::Async />
-                        <Route path=path!("/co-quan-don-vi/:id") view=pages::organisations::OrganisationFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/ho-gia-dinh/:id") view=households::pages::HouseholdFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/dong-ho") view=clans::pages::ClanListPage ssr=SsrMode::Async />
+                        <Route path=path!("/dong-ho/:id") view=clans::pages::ClanFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/co-quan-don-vi") view=organisations::pages::OrganisationListPage ssr=SsrMode::Async />
+                        <Route path=path!("/co-quan-don-vi/:id") view=organisations::pages::OrganisationFormPage ssr=SsrMode::Async />
                         <Route path=path!("/nguoi-dung") view=pages::users::UsersPage ssr=SsrMode::Async />
                         <Route path=path!("/nhat-ky") view=pages::audit::AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/dang-ky") view=pages::cycle::RegistrationPage ssr=SsrMode::Async />

@@ -15,6 +15,7 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod features;
 pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]

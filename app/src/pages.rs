@@ -2,17 +2,14 @@
 
 pub mod audit;
 pub mod certificates;
-pub mod clans;
 pub mod criteria;
 pub mod cycle;
 pub mod decisions;
 pub mod evaluation;
 pub mod home;
-pub mod households;
 pub mod imports;
 pub mod login;
 pub mod org_units;
-pub mod organisations;
 pub mod users;
 
 use crate::components::use_lang;

@@ -183,3 +183,16 @@ fn constraint_columns(constraint: &str) -> &'static str {
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
+
+/// Appends `ORDER BY` the comma-separated `columns`, each in the one direction (a list page's
+/// sort).
+pub fn push_order(qb: &mut sqlx::QueryBuilder<'_, Db>, columns: &str, desc: bool) {
+    let dir = if desc { " DESC" } else { " ASC" };
+    qb.push(" ORDER BY ");
+    for (i, col) in columns.split(", ").enumerate() {
+        if i > 0 {
+            qb.push(", ");
+        }
+        qb.push(col).push(dir);
+    }
+}

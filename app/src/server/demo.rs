@@ -12,9 +12,10 @@ use crate::domain::org::OrgLevel;
 use crate::domain::registry::{HouseholdInput, Member, OrganisationKind};
 use crate::domain::text::search_key;
 use crate::error::AppResult;
+use crate::features::households::store as households;
 use crate::server::db::{self, Pool};
 use crate::server::org_units::{self, NewUnit};
-use crate::server::{households, users};
+use crate::server::users;
 
 /// The password of every demo account (demo mode only).
 pub const DEMO_PASSWORD: &str = "khuyenhoc2026";

@@ -6,10 +6,12 @@ use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::import::ImportKind;
 use crate::domain::listing::ListQuery;
 use crate::error::{AppError, AppResult};
+use crate::features::households::store as households;
+use crate::features::{clans, organisations};
 use crate::i18n::Lang;
 use crate::server::auth::user_from_headers;
 use crate::server::state::AppState;
-use crate::server::{audit, cycle, export, households, imports, org_units, registry, users};
+use crate::server::{audit, cycle, export, imports, org_units, users};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -232,7 +234,7 @@ async fn export_list(
             let scopes =
                 org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
                     .await?;
-            let page = registry::list_clans(&state.db, &scopes, &query).await?;
+            let page = clans::store::list(&state.db, &scopes, &query).await?;
             let rows: Vec<Vec<String>> = page
                 .items
                 .into_iter()
@@ -268,7 +270,7 @@ async fn export_list(
             let scopes =
                 org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
                     .await?;
-            let page = registry::list_organisations(&state.db, &scopes, &query).await?;
+            let page = organisations::store::list(&state.db, &scopes, &query).await?;
             let rows: Vec<Vec<String>> = page
                 .items
                 .into_iter()

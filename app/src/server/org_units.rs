@@ -445,7 +445,7 @@ pub async fn rename(
         Err(e) if is_code_taken(&e) => return Err(code_taken(&code)),
         Err(e) => return Err(e.into()),
     }
-    crate::server::households::refresh_place_keys(&mut tx, &before.path).await?;
+    crate::features::households::store::refresh_place_keys(&mut tx, &before.path).await?;
     let after = OrgUnit {
         code,
         name,
@@ -594,7 +594,7 @@ pub async fn move_unit(
     // Counters are kept per ancestor: the subtree has new ancestors now.
     crate::server::cycle::rebuild_rollups(&mut tx).await?;
     crate::server::counts::rebuild(&mut tx).await?;
-    crate::server::households::refresh_place_keys(&mut tx, &new_path).await?;
+    crate::features::households::store::refresh_place_keys(&mut tx, &new_path).await?;
     let after = OrgUnit {
         parent_id: Some(parent.id),
         path: new_path.clone(),

@@ -350,7 +350,7 @@ pub async fn commit_units(
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                crate::server::households::refresh_place_keys(&mut tx, path).await?;
+                crate::features::households::store::refresh_place_keys(&mut tx, path).await?;
                 audit::record(
                     &mut tx,
                     user,

@@ -1,7 +1,7 @@
 //! Organisation units (cơ quan, trường học, doanh nghiệp): list and form.
 
-use crate::api::organisations::{
-    create_organisation, get_organisation, list_organisations, set_organisation_active,
+use super::api::{
+    create_organisation, find_organisation, list_organisations, set_organisation_active,
     update_organisation,
 };
 use crate::components::{
@@ -94,7 +94,7 @@ pub fn OrganisationFormPage() -> impl IntoView {
         crate::components::page_user_can(Permission::WriteRegistry),
     )]);
     view! {
-        <RecordFormPage title=("Đơn vị", "Unit") back_href=BASE load=get_organisation
+        <RecordFormPage title=("Đơn vị", "Unit") back_href=BASE load=find_organisation
             form=|record, can_write| view! { <OrganisationForm org=record can_write /> } />
     }
 }

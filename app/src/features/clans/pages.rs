@@ -1,7 +1,6 @@
 //! Clan (dòng họ) list and form: name, commune, representative and member households.
 
-use crate::api::clans::{create_clan, get_clan, list_clans, set_clan_active, update_clan};
-use crate::api::households::list_households;
+use super::api::{create_clan, find_clan, list_clans, set_clan_active, update_clan};
 use crate::components::{
     active_switch_action, field_class, field_error, list_query_from, list_query_string,
     record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
@@ -12,6 +11,7 @@ use crate::domain::listing::ListQuery;
 use crate::domain::org::OrgLevel;
 use crate::domain::registry::{Clan, ClanInput, HouseholdRef};
 use crate::error::AppError;
+use crate::features::households::api::list_households;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -102,7 +102,7 @@ pub fn ClanFormPage() -> impl IntoView {
         crate::components::page_user_can(Permission::WriteRegistry),
     )]);
     view! {
-        <RecordFormPage title=("Dòng họ", "Clan") back_href=BASE load=get_clan
+        <RecordFormPage title=("Dòng họ", "Clan") back_href=BASE load=find_clan
             form=|record, can_write| view! { <ClanForm clan=record can_write /> } />
     }
 }

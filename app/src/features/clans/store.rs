@@ -1,32 +1,19 @@
-//! Clans (dòng họ) and organisation units (đơn vị): list, read, create, update, deactivate,
-//! scoped like households. Households live in `households.rs`.
+//! The clans' store (dòng họ): list, find, create, update, set active, scoped like households;
+//! a clan's member households are kept with it.
 
-use crate::api::clans::ClanRow;
+use super::types::ClanRow;
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{path_is_within, OrgLevel, OrgUnit};
-use crate::domain::registry::{
-    Clan, ClanInput, HouseholdRef, Organisation, OrganisationInput, OrganisationKind,
-};
+use crate::domain::registry::{Clan, ClanInput, HouseholdRef};
 use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
 use crate::server::audit::{self, Change};
 use crate::server::auth::require_at;
 use crate::server::counts::{self, Counted};
-use crate::server::db::{self, Conn, Db, Pool};
+use crate::server::db::{self, push_order, Conn, Db, Pool};
 use crate::server::org_units::{self, push_scope_filter};
 use sqlx::QueryBuilder;
-
-fn push_order(qb: &mut QueryBuilder<'_, Db>, columns: &str, desc: bool) {
-    let dir = if desc { " DESC" } else { " ASC" };
-    qb.push(" ORDER BY ");
-    for (i, col) in columns.split(", ").enumerate() {
-        if i > 0 {
-            qb.push(", ");
-        }
-        qb.push(col).push(dir);
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Clans
@@ -57,7 +44,7 @@ fn push_clan_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q: &ListQ
 }
 
 /// One page of clans within `scopes`.
-pub async fn list_clans(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppResult<Page<ClanRow>> {
+pub async fn list(pool: &Pool, scopes: &[String], q: &ListQuery) -> AppResult<Page<ClanRow>> {
     let mut count: QueryBuilder<Db> = QueryBuilder::new("SELECT COUNT(*)");
     count.push(CLAN_FROM);
     push_clan_filters(&mut count, scopes, q);
@@ -121,7 +108,7 @@ struct MemberHousehold {
 }
 
 /// A clan with its member households, and the path of its commune.
-pub async fn get_clan(conn: &mut Conn, id: i64) -> AppResult<Option<(Clan, String)>> {
+pub async fn get(conn: &mut Conn, id: i64) -> AppResult<Option<(Clan, String)>> {
     let Some(r) = sqlx::query_as::<_, ClanRowDb>(
         "SELECT k.id, k.version, k.commune_id, c.name AS commune_name, c.path AS commune_path,
          k.name, k.representative, k.phone, k.active
@@ -166,14 +153,14 @@ pub async fn get_clan(conn: &mut Conn, id: i64) -> AppResult<Option<(Clan, Strin
 }
 
 /// Reads a clan the caller may see.
-pub async fn find_clan(
+pub async fn find(
     pool: &Pool,
     user: &SessionUser,
     id: i64,
     permission: Permission,
 ) -> AppResult<(Clan, String)> {
     let mut conn = pool.acquire().await?;
-    let (clan, path) = get_clan(&mut conn, id)
+    let (clan, path) = get(&mut conn, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     require_at(user, permission, &path)?;
@@ -239,7 +226,7 @@ fn clan_key(input: &ClanInput) -> String {
 }
 
 /// Creates a clan.
-pub async fn create_clan(pool: &Pool, user: &SessionUser, input: ClanInput) -> AppResult<Clan> {
+pub async fn create(pool: &Pool, user: &SessionUser, input: ClanInput) -> AppResult<Clan> {
     let input = input.validate().map_err(AppError::Validation)?;
     let commune = check_clan_target(pool, user, &input).await?;
     let mut tx = db::begin_write(pool).await?;
@@ -257,7 +244,7 @@ pub async fn create_clan(pool: &Pool, user: &SessionUser, input: ClanInput) -> A
     .fetch_one(&mut *tx)
     .await?;
     write_clan_members(&mut tx, id, &input.household_ids).await?;
-    let (clan, _) = get_clan(&mut tx, id)
+    let (clan, _) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     counts::add(&mut tx, Counted::Clan, &commune.path, 1).await?;
@@ -280,7 +267,7 @@ pub async fn create_clan(pool: &Pool, user: &SessionUser, input: ClanInput) -> A
 }
 
 /// Updates a clan with an optimistic version check.
-pub async fn update_clan(
+pub async fn update(
     pool: &Pool,
     user: &SessionUser,
     id: i64,
@@ -288,10 +275,10 @@ pub async fn update_clan(
     input: ClanInput,
 ) -> AppResult<Clan> {
     let input = input.validate().map_err(AppError::Validation)?;
-    find_clan(pool, user, id, Permission::WriteRegistry).await?;
+    find(pool, user, id, Permission::WriteRegistry).await?;
     let commune = check_clan_target(pool, user, &input).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, before_path) = get_clan(&mut tx, id)
+    let (before, before_path) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     let done = sqlx::query(
@@ -320,7 +307,7 @@ pub async fn update_clan(
         input.commune_id,
     )
     .await?;
-    let (after, _) = get_clan(&mut tx, id)
+    let (after, _) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     counts::changed(
@@ -349,16 +336,16 @@ pub async fn update_clan(
 }
 
 /// Deactivates or reactivates a clan.
-pub async fn set_clan_active(
+pub async fn set_active(
     pool: &Pool,
     user: &SessionUser,
     id: i64,
     version: i64,
     active: bool,
 ) -> AppResult<Clan> {
-    let (_, path) = find_clan(pool, user, id, Permission::WriteRegistry).await?;
+    let (_, path) = find(pool, user, id, Permission::WriteRegistry).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, before_path) = get_clan(&mut tx, id)
+    let (before, before_path) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     let done = sqlx::query("UPDATE clans SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
@@ -371,7 +358,7 @@ pub async fn set_clan_active(
     if done.rows_affected() == 0 {
         return Err(AppError::conflict(serde_json::to_string(&before).ok()));
     }
-    let (after, _) = get_clan(&mut tx, id)
+    let (after, _) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     counts::changed(
@@ -387,311 +374,6 @@ pub async fn set_clan_active(
         Change {
             action: if active { "reactivate" } else { "deactivate" },
             entity: "clan",
-            entity_id: Some(id),
-            unit_path: &path,
-            summary: after.name.clone(),
-        },
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Organisation units
-
-#[derive(sqlx::FromRow)]
-struct OrgRow {
-    id: i64,
-    version: i64,
-    name: String,
-    kind: String,
-    managing_unit_id: i64,
-    managing_unit_name: String,
-    unit_path: String,
-    head_name: String,
-    address: String,
-    phone: String,
-    active: bool,
-}
-
-impl OrgRow {
-    fn into_organisation(self) -> (Organisation, String) {
-        (
-            Organisation {
-                id: self.id,
-                version: self.version,
-                name: self.name,
-                kind: OrganisationKind::from_code(&self.kind).unwrap_or(OrganisationKind::Other),
-                managing_unit_id: self.managing_unit_id,
-                managing_unit_name: self.managing_unit_name,
-                head_name: self.head_name,
-                address: self.address,
-                phone: self.phone,
-                active: self.active,
-            },
-            self.unit_path,
-        )
-    }
-}
-
-const ORG_SELECT: &str =
-    "SELECT o.id, o.version, o.name, o.kind, o.managing_unit_id, u.name AS managing_unit_name,
-    u.path AS unit_path, o.head_name, o.address, o.phone, o.active";
-const ORG_FROM: &str = " FROM organisations o JOIN org_units u ON u.id = o.managing_unit_id WHERE ";
-
-fn push_org_filters(qb: &mut QueryBuilder<'_, Db>, scopes: &[String], q: &ListQuery) {
-    push_scope_filter(qb, "u.path", scopes);
-    if !q.include_inactive {
-        qb.push(" AND o.active");
-    }
-    for word in q.search_words() {
-        qb.push(" AND o.search_key LIKE ")
-            .push_bind(format!("%{word}%"));
-    }
-}
-
-/// One page of organisation units within `scopes`.
-pub async fn list_organisations(
-    pool: &Pool,
-    scopes: &[String],
-    q: &ListQuery,
-) -> AppResult<Page<Organisation>> {
-    let mut count: QueryBuilder<Db> = QueryBuilder::new("SELECT COUNT(*)");
-    count.push(ORG_FROM);
-    push_org_filters(&mut count, scopes, q);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    let mut qb: QueryBuilder<Db> = QueryBuilder::new(ORG_SELECT);
-    qb.push(ORG_FROM);
-    push_org_filters(&mut qb, scopes, q);
-    let order = match q.sort.as_str() {
-        "kind" => "o.kind, o.search_key",
-        "unit" => "u.search_key, o.search_key",
-        _ => "o.search_key",
-    };
-    push_order(&mut qb, order, q.desc);
-    qb.push(", o.id LIMIT ")
-        .push_bind(q.per_page)
-        .push(" OFFSET ")
-        .push_bind(q.offset());
-    let rows: Vec<OrgRow> = qb.build_query_as().fetch_all(pool).await?;
-    Ok(Page {
-        items: rows.into_iter().map(|r| r.into_organisation().0).collect(),
-        total,
-        page: q.page,
-        per_page: q.per_page,
-        more: false,
-    })
-}
-
-/// One organisation unit and the path of its managing org unit.
-pub async fn get_organisation(
-    conn: &mut Conn,
-    id: i64,
-) -> AppResult<Option<(Organisation, String)>> {
-    let row = sqlx::query_as::<_, OrgRow>(&format!("{ORG_SELECT}{ORG_FROM} o.id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(OrgRow::into_organisation))
-}
-
-/// Reads an organisation unit the caller may see (or change, by `permission`).
-pub async fn find_organisation(
-    pool: &Pool,
-    user: &SessionUser,
-    id: i64,
-    permission: Permission,
-) -> AppResult<(Organisation, String)> {
-    let mut conn = pool.acquire().await?;
-    let (org, path) = get_organisation(&mut conn, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    require_at(user, permission, &path)?;
-    Ok((org, path))
-}
-
-async fn writable_managing_unit(pool: &Pool, user: &SessionUser, id: i64) -> AppResult<OrgUnit> {
-    let unit = org_units::get(pool, id)
-        .await?
-        .filter(|u| u.active && u.level != OrgLevel::Village)
-        .ok_or_else(|| {
-            AppError::field(
-                "managing_unit_id",
-                "Hãy chọn đơn vị quản lý cấp xã, huyện hoặc tỉnh đang hoạt động.",
-                "Choose an active commune, district or province as managing unit.",
-            )
-        })?;
-    require_at(user, Permission::WriteRegistry, &unit.path)?;
-    Ok(unit)
-}
-
-fn org_key(input: &OrganisationInput) -> String {
-    search_key(&format!(
-        "{} {} {}",
-        input.name, input.head_name, input.address
-    ))
-}
-
-/// Creates an organisation unit.
-pub async fn create_organisation(
-    pool: &Pool,
-    user: &SessionUser,
-    input: OrganisationInput,
-) -> AppResult<Organisation> {
-    let input = input.validate().map_err(AppError::Validation)?;
-    let unit = writable_managing_unit(pool, user, input.managing_unit_id).await?;
-    let mut tx = db::begin_write(pool).await?;
-    let now = db::now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO organisations (managing_unit_id, kind, name, head_name, address, phone, search_key, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-    )
-    .bind(input.managing_unit_id)
-    .bind(input.kind.code())
-    .bind(&input.name)
-    .bind(&input.head_name)
-    .bind(&input.address)
-    .bind(&input.phone)
-    .bind(org_key(&input))
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    let (org, _) = get_organisation(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    counts::add(&mut tx, Counted::Organisation, &unit.path, 1).await?;
-    audit::record(
-        &mut tx,
-        user,
-        Change {
-            action: "create",
-            entity: "organisation",
-            entity_id: Some(id),
-            unit_path: &unit.path,
-            summary: org.name.clone(),
-        },
-        None::<&Organisation>,
-        Some(&org),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(org)
-}
-
-/// Updates an organisation unit with an optimistic version check.
-pub async fn update_organisation(
-    pool: &Pool,
-    user: &SessionUser,
-    id: i64,
-    version: i64,
-    input: OrganisationInput,
-) -> AppResult<Organisation> {
-    let input = input.validate().map_err(AppError::Validation)?;
-    find_organisation(pool, user, id, Permission::WriteRegistry).await?;
-    let unit = writable_managing_unit(pool, user, input.managing_unit_id).await?;
-    let mut tx = db::begin_write(pool).await?;
-    let (before, before_path) = get_organisation(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    let done = sqlx::query(
-        "UPDATE organisations SET managing_unit_id = $1, kind = $2, name = $3, head_name = $4, address = $5,
-         phone = $6, search_key = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10",
-    )
-    .bind(input.managing_unit_id)
-    .bind(input.kind.code())
-    .bind(&input.name)
-    .bind(&input.head_name)
-    .bind(&input.address)
-    .bind(&input.phone)
-    .bind(org_key(&input))
-    .bind(db::now())
-    .bind(id)
-    .bind(version)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
-    }
-    // An organisation given another managing unit takes its open dossiers along.
-    crate::server::subject_moves::move_open_registrations(
-        &mut tx,
-        crate::domain::criteria::SubjectKind::Organisation,
-        id,
-        input.managing_unit_id,
-    )
-    .await?;
-    let (after, _) = get_organisation(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    counts::changed(
-        &mut tx,
-        Counted::Organisation,
-        Some((&before_path, before.active)),
-        Some((&unit.path, before.active)),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        user,
-        Change {
-            action: "update",
-            entity: "organisation",
-            entity_id: Some(id),
-            unit_path: &unit.path,
-            summary: after.name.clone(),
-        },
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-/// Deactivates or reactivates an organisation unit.
-pub async fn set_organisation_active(
-    pool: &Pool,
-    user: &SessionUser,
-    id: i64,
-    version: i64,
-    active: bool,
-) -> AppResult<Organisation> {
-    let (_, path) = find_organisation(pool, user, id, Permission::WriteRegistry).await?;
-    let mut tx = db::begin_write(pool).await?;
-    let (before, before_path) = get_organisation(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    let done = sqlx::query(
-        "UPDATE organisations SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
-    )
-    .bind(active)
-    .bind(db::now())
-    .bind(id)
-    .bind(version)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
-    }
-    let (after, _) = get_organisation(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    counts::changed(
-        &mut tx,
-        Counted::Organisation,
-        Some((&before_path, before.active)),
-        Some((&before_path, active)),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        user,
-        Change {
-            action: if active { "reactivate" } else { "deactivate" },
-            entity: "organisation",
             entity_id: Some(id),
             unit_path: &path,
             summary: after.name.clone(),

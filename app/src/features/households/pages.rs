@@ -1,8 +1,8 @@
 //! Household list (search, filter, sort, page, export) and the household form (create, edit,
 //! deactivate), with instant checks in the browser and the server's checks as the authority.
 
-use crate::api::households::{
-    create_household, get_household, list_households, set_household_active, update_household,
+use super::api::{
+    create_household, find_household, list_households, set_household_active, update_household,
 };
 use crate::components::{
     active_switch_action, current_year, field_class, field_error, list_query_from,
@@ -240,7 +240,7 @@ pub fn HouseholdFormPage() -> impl IntoView {
         crate::components::page_user_can(Permission::WriteRegistry),
     )]);
     view! {
-        <RecordFormPage title=("Hộ gia đình", "Household") back_href=BASE load=get_household
+        <RecordFormPage title=("Hộ gia đình", "Household") back_href=BASE load=find_household
             form=|record, can_write| view! { <HouseholdForm household=record can_write /> } />
     }
 }

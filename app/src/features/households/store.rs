@@ -12,8 +12,7 @@ use crate::server::db::{self, Conn, Db, Pool};
 use crate::server::org_units;
 use sqlx::QueryBuilder;
 
-/// A row of the household list.
-pub use crate::api::households::HouseholdRow;
+pub use super::types::HouseholdRow;
 
 mod list;
 pub use list::{export, list, SMALL_SCOPE};

@@ -7,9 +7,11 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
+use super::store;
+#[cfg(feature = "ssr")]
 use crate::{
     domain::auth::Permission,
-    server::{auth::as_caller_with, org_units, registry},
+    server::{auth::as_caller_with, org_units},
 };
 
 /// One page of organisation units within the caller's scope.
@@ -20,20 +22,18 @@ pub async fn list_organisations(query: ListQuery) -> Result<Page<Organisation>, 
         let scopes =
             org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
                 .await?;
-        registry::list_organisations(&state.db, &scopes, &query).await
+        store::list(&state.db, &scopes, &query).await
     })
     .await
 }
 
 /// One organisation unit.
 #[server(prefix = "/api", endpoint = "organisations/get", input = Json)]
-pub async fn get_organisation(id: i64) -> Result<Organisation, AppError> {
+pub async fn find_organisation(id: i64) -> Result<Organisation, AppError> {
     as_caller_with(Permission::ReadRegistry, |state, user| async move {
-        Ok(
-            registry::find_organisation(&state.db, &user, id, Permission::ReadRegistry)
-                .await?
-                .0,
-        )
+        Ok(store::find(&state.db, &user, id, Permission::ReadRegistry)
+            .await?
+            .0)
     })
     .await
 }
@@ -42,7 +42,7 @@ pub async fn get_organisation(id: i64) -> Result<Organisation, AppError> {
 #[server(prefix = "/api", endpoint = "organisations/create", input = Json)]
 pub async fn create_organisation(input: OrganisationInput) -> Result<Organisation, AppError> {
     as_caller_with(Permission::WriteRegistry, |state, user| async move {
-        registry::create_organisation(&state.db, &user, input).await
+        store::create(&state.db, &user, input).await
     })
     .await
 }
@@ -55,7 +55,7 @@ pub async fn update_organisation(
     input: OrganisationInput,
 ) -> Result<Organisation, AppError> {
     as_caller_with(Permission::WriteRegistry, |state, user| async move {
-        registry::update_organisation(&state.db, &user, id, version, input).await
+        store::update(&state.db, &user, id, version, input).await
     })
     .await
 }
@@ -68,7 +68,7 @@ pub async fn set_organisation_active(
     active: bool,
 ) -> Result<Organisation, AppError> {
     as_caller_with(Permission::WriteRegistry, |state, user| async move {
-        registry::set_organisation_active(&state.db, &user, id, version, active).await
+        store::set_active(&state.db, &user, id, version, active).await
     })
     .await
 }

@@ -1,33 +1,22 @@
-//! Household registry: list, read, create, update, deactivate.
+//! The households' server functions: list, find, create, update, set active. Each checks the
+//! caller, then makes one `store` call.
 
+use super::types::HouseholdRow;
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::registry::{Household, HouseholdInput};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::{
-    api::this_year,
-    domain::auth::Permission,
-    server::{auth::as_caller_with, households, org_units},
+use {
+    super::store,
+    crate::{
+        api::this_year,
+        domain::auth::Permission,
+        server::{auth::as_caller_with, org_units},
+    },
 };
-
-/// A row of the household list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HouseholdRow {
-    pub id: i64,
-    pub code: String,
-    pub head_name: String,
-    pub address: String,
-    pub phone: String,
-    pub member_count: i64,
-    pub active: bool,
-    pub village_id: i64,
-    pub village_name: String,
-    pub commune_name: String,
-}
 
 /// One page of households within the caller's scope (or the chosen unit's subtree).
 #[server(prefix = "/api", endpoint = "households/list", input = Json)]
@@ -37,16 +26,16 @@ pub async fn list_households(query: ListQuery) -> Result<Page<HouseholdRow>, App
         let scopes =
             org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
                 .await?;
-        households::list(&state.db, &scopes, &query).await
+        store::list(&state.db, &scopes, &query).await
     })
     .await
 }
 
 /// One household with its members.
 #[server(prefix = "/api", endpoint = "households/get", input = Json)]
-pub async fn get_household(id: i64) -> Result<Household, AppError> {
+pub async fn find_household(id: i64) -> Result<Household, AppError> {
     as_caller_with(Permission::ReadRegistry, |state, user| async move {
-        households::find(&state.db, &user, id).await
+        store::find(&state.db, &user, id).await
     })
     .await
 }
@@ -55,7 +44,7 @@ pub async fn get_household(id: i64) -> Result<Household, AppError> {
 #[server(prefix = "/api", endpoint = "households/create", input = Json)]
 pub async fn create_household(input: HouseholdInput) -> Result<Household, AppError> {
     as_caller_with(Permission::WriteRegistry, |state, user| async move {
-        households::create(&state.db, &user, input, this_year()).await
+        store::create(&state.db, &user, input, this_year()).await
     })
     .await
 }
@@ -68,7 +57,7 @@ pub async fn update_household(
     input: HouseholdInput,
 ) -> Result<Household, AppError> {
     as_caller_with(Permission::WriteRegistry, |state, user| async move {
-        households::update(&state.db, &user, id, version, input, this_year()).await
+        store::update(&state.db, &user, id, version, input, this_year()).await
     })
     .await
 }
@@ -81,7 +70,7 @@ pub async fn set_household_active(
     active: bool,
 ) -> Result<Household, AppError> {
     as_caller_with(Permission::WriteRegistry, |state, user| async move {
-        households::set_active(&state.db, &user, id, version, active).await
+        store::set_active(&state.db, &user, id, version, active).await
     })
     .await
 }
