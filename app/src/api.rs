@@ -10,7 +10,6 @@ pub mod auth;
 pub mod cycle;
 pub mod imports;
 pub mod org_units;
-pub mod users;
 
 /// The current year in Vietnam (UTC+7), used to bound birth years and default the cycle year.
 #[cfg(feature = "ssr")]

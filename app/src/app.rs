@@ -3,7 +3,7 @@
 use crate::api::auth::logout;
 use crate::components::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
 use crate::domain::auth::{Permission, SessionUser};
-use crate::features::{clans, households, organisations};
+use crate::features::{clans, households, organisations, users};
 use crate::i18n::Lang;
 use crate::pages;
 use leptos::prelude::*;
@@ -120,7 +120,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/dong-ho/:id") view=clans::pages::ClanFormPage ssr=SsrMode::Async />
                         <Route path=path!("/co-quan-don-vi") view=organisations::pages::OrganisationListPage ssr=SsrMode::Async />
                         <Route path=path!("/co-quan-don-vi/:id") view=organisations::pages::OrganisationFormPage ssr=SsrMode::Async />
-                        <Route path=path!("/nguoi-dung") view=pages::users::UsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/nguoi-dung") view=users::pages::UsersPage ssr=SsrMode::Async />
                         <Route path=path!("/nhat-ky") view=pages::audit::AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/dang-ky") view=pages::cycle::RegistrationPage ssr=SsrMode::Async />
                         <Route path=path!("/viec-can-lam") view=pages::cycle::QueuePage ssr=SsrMode::Async />

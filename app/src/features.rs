@@ -14,3 +14,4 @@
 pub mod clans;
 pub mod households;
 pub mod organisations;
+pub mod users;

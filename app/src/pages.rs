@@ -10,7 +10,6 @@ pub mod home;
 pub mod imports;
 pub mod login;
 pub mod org_units;
-pub mod users;
 
 use crate::components::use_lang;
 use leptos::prelude::*;

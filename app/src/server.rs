@@ -19,6 +19,5 @@ pub mod imports;
 pub mod org_units;
 pub mod state;
 pub mod subject_moves;
-pub mod users;
 
 pub use state::AppState;

@@ -13,9 +13,9 @@ use crate::domain::registry::{HouseholdInput, Member, OrganisationKind};
 use crate::domain::text::search_key;
 use crate::error::AppResult;
 use crate::features::households::store as households;
+use crate::features::users::store as users;
 use crate::server::db::{self, Pool};
 use crate::server::org_units::{self, NewUnit};
-use crate::server::users;
 
 /// The password of every demo account (demo mode only).
 pub const DEMO_PASSWORD: &str = "khuyenhoc2026";

@@ -7,11 +7,11 @@ use crate::domain::import::ImportKind;
 use crate::domain::listing::ListQuery;
 use crate::error::{AppError, AppResult};
 use crate::features::households::store as households;
-use crate::features::{clans, organisations};
+use crate::features::{clans, organisations, users};
 use crate::i18n::Lang;
 use crate::server::auth::user_from_headers;
 use crate::server::state::AppState;
-use crate::server::{audit, cycle, export, imports, org_units, users};
+use crate::server::{audit, cycle, export, imports, org_units};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -305,7 +305,7 @@ async fn export_list(
         }
         "users" => {
             let user = require_user(&state, &headers, Permission::ManageUsers).await?;
-            let list = users::list(&state.db, &user, &p.q).await?;
+            let list = users::store::list(&state.db, &user, &p.q).await?;
             let rows: Vec<Vec<String>> = list
                 .into_iter()
                 .map(|u| {

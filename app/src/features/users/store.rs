@@ -1,6 +1,6 @@
 //! User accounts and role assignments, managed by administrators within their scope.
 
-use crate::api::users::{NewUser, UserRow};
+use super::types::{NewUser, UserRow};
 use crate::domain::auth::{Assignment, Permission, Role, SessionUser};
 use crate::domain::org::path_is_within;
 use crate::domain::text::{clean, search_key};

@@ -1,9 +1,9 @@
 //! User administration: accounts and their role assignments, within the administrator's scope.
 
-use crate::api::users::{
+use super::api::{
     add_assignment, create_user, list_users, remove_assignment, reset_password, set_user_active,
-    NewUser, UserRow,
 };
+use super::types::{NewUser, UserRow};
 use crate::components::{field_class, field_error, use_lang, ErrorAlert, Guard, UnitSelect};
 use crate::domain::auth::{Permission, Role};
 use crate::error::AppError;
