@@ -1,6 +1,7 @@
 //! Pure domain types and rules, shared by the browser (instant feedback) and the server (the
 //! authority). No I/O and no framework types live here; it compiles to wasm and native alike.
 
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod criteria;

@@ -1,5 +1,6 @@
 //! Sign-in, sign-out, the current user, and password change.
 
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::SessionUser;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -145,8 +146,8 @@ pub async fn change_password(input: PasswordChange) -> Result<(), AppError> {
                 &mut tx,
                 &user,
                 crate::server::audit::Change {
-                    action: "password",
-                    entity: "user",
+                    action: AuditAction::Password,
+                    entity: AuditEntity::User,
                     entity_id: Some(user.id),
                     unit_path: user.assignments.first().map(|a| a.unit_path.as_str()).unwrap_or("/"),
                     summary: user.username.clone(),

@@ -2,40 +2,20 @@
 
 use crate::api::audit::{list_audit, AuditQuery};
 use crate::components::{format_time, use_lang, ErrorAlert, Guard, Pager, UnitFilter};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use std::sync::Arc;
 
-fn entity_label(entity: &str, lang: crate::i18n::Lang) -> String {
-    match entity {
-        "household" => lang.t("Hộ gia đình", "Household"),
-        "clan" => lang.t("Dòng họ", "Clan"),
-        "organisation" => lang.t("Cơ quan, đơn vị", "Organisation"),
-        "org_unit" => lang.t("Địa bàn", "Area"),
-        "user" => lang.t("Người dùng", "User"),
-        "import_batch" => lang.t("Tệp nhập", "Import file"),
-        other => other,
-    }
-    .to_string()
+/// The words for a stored code, or the code itself if this build does not know it.
+fn entity_label(code: &str, lang: crate::i18n::Lang) -> String {
+    AuditEntity::from_code(code).map_or_else(|| code.to_string(), |e| e.label(lang).to_string())
 }
 
-fn action_label(action: &str, lang: crate::i18n::Lang) -> String {
-    match action {
-        "create" => lang.t("Thêm mới", "Created"),
-        "update" => lang.t("Cập nhật", "Updated"),
-        "deactivate" => lang.t("Ngừng hoạt động", "Deactivated"),
-        "reactivate" => lang.t("Hoạt động lại", "Reactivated"),
-        "move" => lang.t("Chuyển", "Moved"),
-        "import" => lang.t("Nhập từ tệp", "Imported"),
-        "assign" => lang.t("Thêm vai trò", "Role added"),
-        "unassign" => lang.t("Gỡ vai trò", "Role removed"),
-        "password" => lang.t("Đổi mật khẩu", "Password changed"),
-        "reset_password" => lang.t("Đặt lại mật khẩu", "Password reset"),
-        other => other,
-    }
-    .to_string()
+fn action_label(code: &str, lang: crate::i18n::Lang) -> String {
+    AuditAction::from_code(code).map_or_else(|| code.to_string(), |a| a.label(lang).to_string())
 }
 
 fn audit_query_string(q: &AuditQuery) -> String {
@@ -92,7 +72,9 @@ pub fn AuditPage() -> impl IntoView {
         <Guard permission=Permission::ReadAudit let:_me>
             {move || {
                 let q = query.get();
-                let entities = ["", "household", "clan", "organisation", "org_unit", "user", "import_batch"];
+                let entities = std::iter::once("")
+                    .chain(AuditEntity::ALL.iter().map(|e| e.code()))
+                    .collect::<Vec<_>>();
                 view! {
                     <leptos_router::components::Form method="GET" action="/nhat-ky" attr:class="toolbar">
                         <div class="field">

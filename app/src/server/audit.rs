@@ -3,6 +3,7 @@
 //! commit or fail together.
 
 use crate::api::audit::{AuditEntry, AuditQuery};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::Page;
 use crate::domain::org::subtree_upper_bound;
@@ -13,10 +14,8 @@ use sqlx::QueryBuilder;
 
 /// One change to record.
 pub struct Change<'a> {
-    /// `create`, `update`, `deactivate`, `reactivate`, `move`, `import`, `login`, ...
-    pub action: &'a str,
-    /// `household`, `clan`, `organisation`, `org_unit`, `user`, ...
-    pub entity: &'a str,
+    pub action: AuditAction,
+    pub entity: AuditEntity,
     pub entity_id: Option<i64>,
     /// Path of the org unit the record belongs to.
     pub unit_path: &'a str,
@@ -43,8 +42,8 @@ pub async fn record<B: Serialize, A: Serialize>(
     .bind(db::now())
     .bind(user.id)
     .bind(&user.username)
-    .bind(change.action)
-    .bind(change.entity)
+    .bind(change.action.code())
+    .bind(change.entity.code())
     .bind(change.entity_id)
     .bind(change.unit_path)
     .bind(&change.summary)
@@ -70,8 +69,8 @@ pub struct BatchChange<'a> {
 pub async fn record_many(
     conn: &mut Conn,
     user: &SessionUser,
-    action: &str,
-    entity: &str,
+    action: AuditAction,
+    entity: AuditEntity,
     changes: &[BatchChange<'_>],
     at: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
@@ -86,9 +85,9 @@ pub async fn record_many(
             .push(", ")
             .push_bind(user.username.as_str())
             .push(", ")
-            .push_bind(action)
+            .push_bind(action.code())
             .push(", ")
-            .push_bind(entity)
+            .push_bind(entity.code())
             .push(", v.column1, v.column2, v.column3, NULL, v.column4 FROM (");
         qb.push_values(chunk, |mut row, c| {
             row.push_bind(c.entity_id)

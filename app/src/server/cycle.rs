@@ -11,6 +11,7 @@ use crate::api::cycle::{
     RegisterInput, RegisterOutcome, RegistrationQuery, RegistrationRow, SetSummary, StepInput,
     StoredSet,
 };
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::catalog::shipped_sets;
 use crate::domain::criteria::{
@@ -315,8 +316,8 @@ pub async fn copy_set(
         &mut tx,
         user,
         Change {
-            action: "copy",
-            entity: "criteria_set",
+            action: AuditAction::Copy,
+            entity: AuditEntity::CriteriaSet,
             entity_id: Some(new_id),
             unit_path: &owner_path.unwrap_or_else(|| root_path(user)),
             summary: format!("{} v{}", set.code, set.version),
@@ -399,8 +400,8 @@ pub async fn save_draft_set(
         &mut tx,
         user,
         Change {
-            action: "update",
-            entity: "criteria_set",
+            action: AuditAction::Update,
+            entity: AuditEntity::CriteriaSet,
             entity_id: Some(id),
             unit_path: &audit_path(&row, user),
             summary: format!("{} v{}", set.code, set.version),
@@ -453,8 +454,8 @@ pub async fn publish_set(
         &mut tx,
         user,
         Change {
-            action: "publish",
-            entity: "criteria_set",
+            action: AuditAction::Publish,
+            entity: AuditEntity::CriteriaSet,
             entity_id: Some(id),
             unit_path: &audit_path(&row, user),
             summary: format!("{} v{}", set.code, set.version),
@@ -864,8 +865,8 @@ pub async fn register(
             &mut tx,
             user,
             Change {
-                action: "register",
-                entity: "registration",
+                action: AuditAction::Register,
+                entity: AuditEntity::Registration,
                 entity_id: Some(id),
                 unit_path: &subject.unit_path,
                 summary: format!("{} — {} {}", subject.name, kind.label(Lang::Vi), input.year),
@@ -977,8 +978,8 @@ pub async fn unregister(pool: &Pool, user: &SessionUser, registration_id: i64) -
         &mut tx,
         user,
         Change {
-            action: "unregister",
-            entity: "registration",
+            action: AuditAction::Unregister,
+            entity: AuditEntity::Registration,
             entity_id: Some(reg.id),
             unit_path: &reg.unit_path,
             summary: reg.subject_name.clone(),
@@ -1124,8 +1125,8 @@ pub async fn start_evaluation(
         &mut tx,
         user,
         Change {
-            action: "start",
-            entity: "evaluation",
+            action: AuditAction::Step(Transition::Start),
+            entity: AuditEntity::Evaluation,
             entity_id: Some(id),
             unit_path: &reg.unit_path,
             summary: format!("{} — {} v{}", reg.subject_name, set.code, set.version),
@@ -1400,8 +1401,8 @@ pub async fn save_evaluation(
         &mut tx,
         user,
         Change {
-            action: "save",
-            entity: "evaluation",
+            action: AuditAction::Step(Transition::Save),
+            entity: AuditEntity::Evaluation,
             entity_id: Some(input.id),
             unit_path: &reg.unit_path,
             summary: format!(
@@ -1526,8 +1527,8 @@ pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResul
         &mut tx,
         user,
         Change {
-            action: transition.code(),
-            entity: "evaluation",
+            action: transition.into(),
+            entity: AuditEntity::Evaluation,
             entity_id: Some(input.id),
             unit_path: &reg.unit_path,
             summary: format!("{}: {} → {}", reg.subject_name, state.label(Lang::Vi), next.label(Lang::Vi)),
@@ -1785,8 +1786,8 @@ pub async fn issue_decision(
             &mut tx,
             user,
             Change {
-                action: transition.code(),
-                entity: "registration",
+                action: transition.into(),
+                entity: AuditEntity::Registration,
                 entity_id: Some(reg.id),
                 unit_path: &reg.unit_path,
                 summary: format!("{name} — QĐ {number}"),
@@ -1800,8 +1801,8 @@ pub async fn issue_decision(
         &mut tx,
         user,
         Change {
-            action: "create",
-            entity: "decision",
+            action: AuditAction::Create,
+            entity: AuditEntity::Decision,
             entity_id: Some(decision_id),
             unit_path: &unit_path,
             summary: format!("QĐ {number} ({authority})"),
@@ -2179,8 +2180,8 @@ pub async fn add_attachment(
         &mut tx,
         user,
         Change {
-            action: "attach",
-            entity: "evaluation",
+            action: AuditAction::Attach,
+            entity: AuditEntity::Evaluation,
             entity_id: Some(evaluation_id),
             unit_path: &reg.unit_path,
             summary: format!("{}: {indicator_code} — {filename}", reg.subject_name),
@@ -2250,8 +2251,8 @@ pub async fn delete_attachment(pool: &Pool, user: &SessionUser, id: i64) -> AppR
         &mut tx,
         user,
         Change {
-            action: "detach",
-            entity: "evaluation",
+            action: AuditAction::Detach,
+            entity: AuditEntity::Evaluation,
             entity_id: Some(evaluation_id),
             unit_path: &reg.unit_path,
             summary: format!("{}: tệp {id}", reg.subject_name),

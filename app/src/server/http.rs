@@ -2,6 +2,7 @@
 //! upload for imports (a plain route so the browser can report upload progress), the .xlsx
 //! exports, and the language switch (a link that works without JavaScript).
 
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::import::ImportKind;
 use crate::domain::listing::ListQuery;
@@ -355,8 +356,10 @@ async fn export_list(
                     vec![
                         e.at.to_rfc3339(),
                         e.username,
-                        e.action,
-                        e.entity,
+                        AuditAction::from_code(&e.action)
+                            .map_or(e.action, |a| a.label(lang).to_string()),
+                        AuditEntity::from_code(&e.entity)
+                            .map_or(e.entity, |x| x.label(lang).to_string()),
                         e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
                         e.summary,
                     ]

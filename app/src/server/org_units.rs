@@ -1,6 +1,7 @@
 //! Queries and changes on the org-unit tree, and the scope filter every registry list uses.
 
 use crate::api::org_units::AreaSummary;
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::org::{
     code_key, path_is_within, subtree_upper_bound, valid_code, OrgLevel, OrgUnit,
@@ -399,8 +400,8 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: NewUnit) -> AppResul
         &mut tx,
         user,
         Change {
-            action: "create",
-            entity: "org_unit",
+            action: AuditAction::Create,
+            entity: AuditEntity::OrgUnit,
             entity_id: Some(unit.id),
             unit_path: &unit.path,
             summary: format!("{} ({})", unit.name, unit.code),
@@ -456,8 +457,8 @@ pub async fn rename(
         &mut tx,
         user,
         Change {
-            action: "update",
-            entity: "org_unit",
+            action: AuditAction::Update,
+            entity: AuditEntity::OrgUnit,
             entity_id: Some(id),
             unit_path: &before.path,
             summary: format!("{} → {}", before.name, after.name),
@@ -511,8 +512,8 @@ pub async fn set_active(
         &mut tx,
         user,
         Change {
-            action: if active { "reactivate" } else { "deactivate" },
-            entity: "org_unit",
+            action: AuditAction::set_active(active),
+            entity: AuditEntity::OrgUnit,
             entity_id: Some(id),
             unit_path: &before.path,
             summary: before.name.clone(),
@@ -605,8 +606,8 @@ pub async fn move_unit(
         &mut tx,
         user,
         Change {
-            action: "move",
-            entity: "org_unit",
+            action: AuditAction::Move,
+            entity: AuditEntity::OrgUnit,
             entity_id: Some(unit.id),
             unit_path: &new_path,
             summary: format!("{} → {}", unit.name, parent.name),

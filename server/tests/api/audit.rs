@@ -136,3 +136,57 @@ async fn officers_and_leaders_cannot_read_the_audit_log() {
         assert_eq!(export, reqwest::StatusCode::FORBIDDEN, "{user} export");
     }
 }
+
+#[tokio::test]
+async fn the_audit_page_names_title_cycle_entries_in_words_and_filters_by_them() {
+    // Arrange: an officer registers a household for the title and opens its evaluation.
+    let app = spawn_app().await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let admin = app.client_for("quantri").await;
+    let household: i64 = sqlx::query_scalar(
+        "SELECT h.id FROM households h JOIN org_units v ON v.id = h.village_id
+         WHERE v.code = '51-TB-02-01' AND h.active ORDER BY h.id LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    officer
+        .ok(
+            "cycle/register",
+            json!({ "input": { "year": 2026, "title_kind": "household", "subject_ids": [household] } }),
+        )
+        .await;
+    let registration: i64 =
+        sqlx::query_scalar("SELECT id FROM registrations WHERE subject_id = $1 AND year = 2026")
+            .bind(household)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    officer
+        .ok("cycle/start", json!({ "registration_id": registration }))
+        .await;
+
+    // Act
+    let registrations = admin.get_page("/nhat-ky?entity=registration").await;
+    let registrations = registrations.text().await.unwrap();
+    let evaluations = admin.get_page("/nhat-ky?entity=evaluation").await;
+    let evaluations = evaluations.text().await.unwrap();
+
+    // Assert: the filter offers the cycle's records, and their rows are in words.
+    for kind in [
+        "Đăng ký danh hiệu",
+        "Hồ sơ đánh giá",
+        "Bộ tiêu chí",
+        "Quyết định công nhận",
+    ] {
+        assert!(registrations.contains(kind), "the filter offers {kind}");
+    }
+    assert!(registrations.contains(r#"<option value="registration" selected"#));
+    assert!(registrations.contains(">Đăng ký<"), "the action in words");
+    assert!(!registrations.contains(">register<"), "no raw action code");
+    assert!(
+        evaluations.contains("Bắt đầu đánh giá"),
+        "the start of the evaluation in words"
+    );
+    assert!(!evaluations.contains(">start<"));
+}

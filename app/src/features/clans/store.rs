@@ -2,6 +2,7 @@
 //! a clan's member households are kept with it.
 
 use super::types::ClanRow;
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{path_is_within, OrgLevel, OrgUnit};
@@ -252,8 +253,8 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: ClanInput) -> AppRes
         &mut tx,
         user,
         Change {
-            action: "create",
-            entity: "clan",
+            action: AuditAction::Create,
+            entity: AuditEntity::Clan,
             entity_id: Some(id),
             unit_path: &commune.path,
             summary: clan.name.clone(),
@@ -321,8 +322,8 @@ pub async fn update(
         &mut tx,
         user,
         Change {
-            action: "update",
-            entity: "clan",
+            action: AuditAction::Update,
+            entity: AuditEntity::Clan,
             entity_id: Some(id),
             unit_path: &commune.path,
             summary: after.name.clone(),
@@ -372,8 +373,8 @@ pub async fn set_active(
         &mut tx,
         user,
         Change {
-            action: if active { "reactivate" } else { "deactivate" },
-            entity: "clan",
+            action: AuditAction::set_active(active),
+            entity: AuditEntity::Clan,
             entity_id: Some(id),
             unit_path: &path,
             summary: after.name.clone(),

@@ -1,5 +1,6 @@
 //! Households: list, read, create, update, deactivate, all scoped to the caller's org units.
 
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::org::OrgLevel;
 use crate::domain::registry::{household_duplicate_key, Household, HouseholdInput, Member};
@@ -411,8 +412,8 @@ pub async fn create(
         &mut tx,
         user,
         Change {
-            action: "create",
-            entity: "household",
+            action: AuditAction::Create,
+            entity: AuditEntity::Household,
             entity_id: Some(id),
             unit_path: &path,
             summary: created.head_name.clone(),
@@ -509,8 +510,8 @@ pub async fn update(
         &mut tx,
         user,
         Change {
-            action: "update",
-            entity: "household",
+            action: AuditAction::Update,
+            entity: AuditEntity::Household,
             entity_id: Some(id),
             unit_path: &new_path,
             summary: after.head_name.clone(),
@@ -572,8 +573,8 @@ pub async fn set_active(
         &mut tx,
         user,
         Change {
-            action: if active { "reactivate" } else { "deactivate" },
-            entity: "household",
+            action: AuditAction::set_active(active),
+            entity: AuditEntity::Household,
             entity_id: Some(id),
             unit_path: &path,
             summary: after.head_name.clone(),

@@ -1,6 +1,7 @@
 //! The organisations' store (cơ quan, trường học, doanh nghiệp — "đơn vị" for the title Đơn vị
 //! học tập): list, find, create, update, set active, scoped to the managing unit.
 
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{OrgLevel, OrgUnit};
@@ -172,8 +173,8 @@ pub async fn create(
         &mut tx,
         user,
         Change {
-            action: "create",
-            entity: "organisation",
+            action: AuditAction::Create,
+            entity: AuditEntity::Organisation,
             entity_id: Some(id),
             unit_path: &unit.path,
             summary: org.name.clone(),
@@ -242,8 +243,8 @@ pub async fn update(
         &mut tx,
         user,
         Change {
-            action: "update",
-            entity: "organisation",
+            action: AuditAction::Update,
+            entity: AuditEntity::Organisation,
             entity_id: Some(id),
             unit_path: &unit.path,
             summary: after.name.clone(),
@@ -295,8 +296,8 @@ pub async fn set_active(
         &mut tx,
         user,
         Change {
-            action: if active { "reactivate" } else { "deactivate" },
-            entity: "organisation",
+            action: AuditAction::set_active(active),
+            entity: AuditEntity::Organisation,
             entity_id: Some(id),
             unit_path: &path,
             summary: after.name.clone(),

@@ -1,6 +1,7 @@
 //! User accounts and role assignments, managed by administrators within their scope.
 
 use super::types::{NewUser, UserRow};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Assignment, Permission, Role, SessionUser};
 use crate::domain::org::path_is_within;
 use crate::domain::text::{clean, search_key};
@@ -218,8 +219,8 @@ pub async fn create(pool: &Pool, admin: &SessionUser, input: NewUser) -> AppResu
         &mut tx,
         admin,
         Change {
-            action: "create",
-            entity: "user",
+            action: AuditAction::Create,
+            entity: AuditEntity::User,
             entity_id: Some(id),
             unit_path: &unit.path,
             summary: format!("{username} — {} @ {}", input.role.code(), unit.name),
@@ -272,8 +273,8 @@ pub async fn add_assignment(
         &mut tx,
         admin,
         Change {
-            action: "assign",
-            entity: "user",
+            action: AuditAction::Assign,
+            entity: AuditEntity::User,
             entity_id: Some(user_id),
             unit_path: &unit.path,
             summary: format!("{} + {} @ {}", user.username, role.code(), unit.name),
@@ -328,8 +329,8 @@ pub async fn remove_assignment(
         &mut tx,
         admin,
         Change {
-            action: "unassign",
-            entity: "user",
+            action: AuditAction::Unassign,
+            entity: AuditEntity::User,
             entity_id: Some(row.user_id),
             unit_path: &row.path,
             summary: format!("− {} @ {}", row.role, row.name),
@@ -380,8 +381,8 @@ pub async fn set_active(
         &mut tx,
         admin,
         Change {
-            action: if active { "reactivate" } else { "deactivate" },
-            entity: "user",
+            action: AuditAction::set_active(active),
+            entity: AuditEntity::User,
             entity_id: Some(user_id),
             unit_path: &audit_path(&user),
             summary: user.username.clone(),
@@ -429,8 +430,8 @@ pub async fn reset_password(
         &mut tx,
         admin,
         Change {
-            action: "reset_password",
-            entity: "user",
+            action: AuditAction::ResetPassword,
+            entity: AuditEntity::User,
             entity_id: Some(user_id),
             unit_path: &audit_path(&user),
             summary: user.username.clone(),

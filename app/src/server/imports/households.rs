@@ -23,6 +23,7 @@ mod parse;
 use self::parse::{parse_rows, ParsedFile};
 use super::cache::{Key, StepCache};
 use super::{load_batch, refuse_with_errors, RowErrors};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::import::{check_mapping, ImportField, ImportKind, ImportOutcome, ImportPreview};
 use crate::domain::registry::HouseholdInput;
@@ -568,7 +569,15 @@ pub async fn commit_households(
             after_json,
         })
         .collect();
-    audit::record_many(&mut tx, user, "import", "household", &entries, now).await?;
+    audit::record_many(
+        &mut tx,
+        user,
+        AuditAction::Import,
+        AuditEntity::Household,
+        &entries,
+        now,
+    )
+    .await?;
     let audit_written = locked.elapsed();
     let common_path = super::common_prefix(ready.iter().map(|r| r.village.path.as_str()));
     super::mark_committed(&mut tx, batch_id).await?;
@@ -576,8 +585,8 @@ pub async fn commit_households(
         &mut tx,
         user,
         audit::Change {
-            action: "import",
-            entity: "import_batch",
+            action: AuditAction::Import,
+            entity: AuditEntity::ImportBatch,
             entity_id: Some(batch_id),
             unit_path: &common_path,
             summary: format!("{filename}: {} hộ", rows.len()),

@@ -2,6 +2,7 @@
 //! then created or renamed in one transaction (parents before children), or nothing.
 
 use super::{column_name, load_batch, mark_committed, refuse_with_errors, value, Table};
+use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::import::{
     check_mapping, ImportField, ImportKind, ImportOutcome, ImportPreview, RowError,
@@ -355,8 +356,8 @@ pub async fn commit_units(
                     &mut tx,
                     user,
                     Change {
-                        action: "import",
-                        entity: "org_unit",
+                        action: AuditAction::Import,
+                        entity: AuditEntity::OrgUnit,
                         entity_id: Some(*id),
                         unit_path: path,
                         summary: format!("{} ({})", r.name, r.code),
@@ -405,8 +406,8 @@ pub async fn commit_units(
                     &mut tx,
                     user,
                     Change {
-                        action: "import",
-                        entity: "org_unit",
+                        action: AuditAction::Import,
+                        entity: AuditEntity::OrgUnit,
                         entity_id: Some(unit.id),
                         unit_path: &unit.path,
                         summary: format!("{} ({})", unit.name, unit.code),
@@ -425,8 +426,8 @@ pub async fn commit_units(
         &mut tx,
         user,
         Change {
-            action: "import",
-            entity: "import_batch",
+            action: AuditAction::Import,
+            entity: AuditEntity::ImportBatch,
             entity_id: Some(batch_id),
             unit_path: &user
                 .scopes(Permission::ManageOrgUnits)
