@@ -1,6 +1,5 @@
 //! Sign-in, sign-out, the current user, and password change.
 
-use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::SessionUser;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -8,7 +7,10 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth as sa, error::with_status, state::AppState};
+use crate::{
+    domain::audit::{AuditAction, AuditEntity},
+    server::{auth as sa, error::with_status, state::AppState},
+};
 
 /// Signs in with a username and password and sets the session cookie.
 /// Repeated failures lock the account (and the client address) for 15 minutes (429); when the
