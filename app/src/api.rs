@@ -10,10 +10,3 @@ pub mod auth;
 pub mod cycle;
 pub mod imports;
 pub mod org_units;
-
-/// The current year in Vietnam (UTC+7), used to bound birth years and default the cycle year.
-#[cfg(feature = "ssr")]
-pub(crate) fn this_year() -> i32 {
-    use chrono::Datelike;
-    (chrono::Utc::now() + chrono::Duration::hours(7)).year()
-}

@@ -475,32 +475,11 @@ pub fn UnitFilter(
     }
 }
 
-/// Formats a UTC time in Vietnam time (UTC+7): `29/11/2026 17:05`.
-pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    (at + chrono::Duration::hours(7))
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
-
 /// Navigates the whole page (used after sign-in so every part reloads with the new session).
 pub fn hard_navigate(_to: &str) {
     #[cfg(feature = "hydrate")]
     {
         let _ = window().location().assign(_to);
-    }
-}
-
-/// The current year on this device (browser) or server, for form checks. The server checks
-/// again with its own clock.
-pub fn current_year() -> i32 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::new_0().get_full_year() as i32
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        use chrono::Datelike;
-        (chrono::Utc::now() + chrono::Duration::hours(7)).year()
     }
 }
 

@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod vietnam_time;
 
 pub use app::{shell, App};
 

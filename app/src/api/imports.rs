@@ -8,9 +8,9 @@ use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    api::this_year,
     domain::auth::Permission,
     server::{auth::as_caller_with, imports},
+    vietnam_time::this_year,
 };
 
 /// The permission an import of `kind` needs.

@@ -1,9 +1,10 @@
 //! The audit log for administrators: every change with who, when, what, before and after.
 
 use crate::api::audit::{list_audit, AuditQuery};
-use crate::components::{format_time, use_lang, ErrorAlert, Guard, Pager, UnitFilter};
+use crate::components::{use_lang, ErrorAlert, Guard, Pager, UnitFilter};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::auth::Permission;
+use crate::vietnam_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -118,7 +119,7 @@ pub fn AuditPage() -> impl IntoView {
                                 let user_q = AuditQuery { user_id: None, page: 1, ..q.clone() };
                                 view! {
                                     <tr>
-                                        <td data-label=lang.t("Thời điểm", "When") class="nowrap">{format_time(e.at)}</td>
+                                        <td data-label=lang.t("Thời điểm", "When") class="nowrap">{vietnam_time::format(e.at)}</td>
                                         <td data-label=lang.t("Người thực hiện", "Who")>
                                             <a href=format!("/nhat-ky?{}&user={}", audit_query_string(&user_q), e.user_id.unwrap_or(0))>{e.username.clone()}</a>
                                         </td>

@@ -14,10 +14,11 @@ use crate::api::cycle::{
     decision_certificates, get_certificate, verify_recognition, CertificateView, PublicRecognition,
 };
 use crate::app::urlencode;
-use crate::components::{current_year, use_lang, ErrorAlert, Guard};
+use crate::components::{use_lang, ErrorAlert, Guard};
 use crate::domain::auth::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::vietnam_time::this_year;
 use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -358,7 +359,7 @@ pub fn VerifyPage() -> impl IntoView {
 fn VerifiedResult(r: PublicRecognition) -> impl IntoView {
     let lang = use_lang();
     // The title lasts to the end of `valid_to_year`; compared with today's year on this device.
-    let still_valid = r.valid_to_year >= current_year();
+    let still_valid = r.valid_to_year >= this_year();
     let validity = format!(
         "{} {}",
         lang.t("Đến hết năm", "Until the end of"),

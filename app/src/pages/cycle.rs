@@ -8,13 +8,14 @@ use crate::api::cycle::{
     list_candidates, list_registrations, my_queues, register, start_evaluation, unregister,
     Candidate, Queues, RegisterInput, RegisterOutcome, RegistrationQuery, RegistrationRow,
 };
-use crate::components::{current_year, use_lang, ErrorAlert, Guard, UnitSelect};
+use crate::components::{use_lang, ErrorAlert, Guard, UnitSelect};
 use crate::domain::auth::Permission;
 use crate::domain::criteria::{SubjectKind, TitleKind};
 use crate::domain::listing::Page;
 use crate::domain::workflow::CycleState;
 use crate::error::AppError;
 use crate::i18n::{format_int, Lang};
+use crate::vietnam_time::this_year;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -146,7 +147,7 @@ impl RegFilter {
                 .get("year")
                 .and_then(|v| v.trim().parse().ok())
                 .filter(|y| (2000..=2100).contains(y))
-                .unwrap_or_else(current_year),
+                .unwrap_or_else(this_year),
             kind: params
                 .get("title")
                 .and_then(|v| TitleKind::from_code(&v))
@@ -773,7 +774,7 @@ fn RegistrationTable(
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let lang = use_lang();
-    let year = current_year();
+    let year = this_year();
     let queues = Resource::new(move || year, my_queues);
     view! {
         <Title text=lang.t("Việc cần làm", "To do") />

@@ -14,8 +14,7 @@ use crate::api::cycle::{
 };
 use crate::api::org_units::UnitOption;
 use crate::components::{
-    current_year, field_class, field_error, unit_options_resource, use_lang, ErrorAlert, Guard,
-    UnitSelect,
+    field_class, field_error, unit_options_resource, use_lang, ErrorAlert, Guard, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::criteria::TitleKind;
@@ -24,6 +23,7 @@ use crate::domain::workflow::{four_eyes_refusal, Transition};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::pages::certificates::format_date;
+use crate::vietnam_time::this_year;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -48,7 +48,7 @@ impl Filters {
                 .get("year")
                 .and_then(|v| v.parse().ok())
                 .filter(|y: &i32| (2000..=2100).contains(y))
-                .unwrap_or_else(current_year),
+                .unwrap_or_else(this_year),
             kind: params
                 .get("title")
                 .and_then(|v| TitleKind::from_code(&v))
@@ -110,24 +110,6 @@ fn authority_for(unit_name: &str) -> String {
     format!("UBND {name}")
 }
 
-/// Today's date where the form is filled in (browser) or rendered (server, Vietnam time).
-fn today() -> chrono::NaiveDate {
-    #[cfg(feature = "hydrate")]
-    {
-        let now = js_sys::Date::new_0();
-        chrono::NaiveDate::from_ymd_opt(
-            now.get_full_year() as i32,
-            now.get_month() + 1,
-            now.get_date(),
-        )
-        .unwrap_or_default()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
-    }
-}
-
 /// Decisions page: filters, the issuing form (reviewers) and the decisions of the year.
 #[component]
 pub fn DecisionsPage() -> impl IntoView {
@@ -173,7 +155,7 @@ pub fn DecisionsPage() -> impl IntoView {
 #[component]
 fn FilterBar(filters: Filters) -> impl IntoView {
     let lang = use_lang();
-    let this_year = current_year();
+    let this_year = this_year();
     // A few years back for late decisions, one ahead for early planning; the chosen year is
     // always offered even when it lies outside that window.
     let mut years: Vec<i32> = ((this_year - 4)..=(this_year + 1)).rev().collect();
@@ -229,7 +211,7 @@ fn IssueForm(
         authority_for(&home_name)
     };
     let number = RwSignal::new(String::new());
-    let date = RwSignal::new(today().format("%Y-%m-%d").to_string());
+    let date = RwSignal::new(crate::vietnam_time::today().format("%Y-%m-%d").to_string());
     let unit = RwSignal::new(home_id);
     let authority = RwSignal::new(proposed.clone());
     let signer = RwSignal::new(String::new());

@@ -14,7 +14,7 @@ use crate::api::cycle::{
     delete_attachment, get_evaluation, save_evaluation, step_evaluation, AttachmentView,
     CommentView, CriterionComment, EvaluationInput, EvaluationSaved, EvaluationView, StepInput,
 };
-use crate::components::{format_time, use_lang, ErrorAlert, Guard};
+use crate::components::{use_lang, ErrorAlert, Guard};
 use crate::domain::auth::Permission;
 use crate::domain::criteria::{
     Answer, Answers, CriteriaSet, Criterion, Grade, Indicator, IndicatorKind, ResultRule,
@@ -24,6 +24,7 @@ use crate::domain::workflow::{four_eyes_refusal, CycleState, Transition};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
 use crate::pages::cycle::state_badge;
+use crate::vietnam_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -762,7 +763,7 @@ fn CommentBox(comment: CommentView) -> impl IntoView {
         <div class="comment-box" role="note">
             <p>
                 <strong>{heading}</strong>
-                {format!(" — {}, {}", comment.author_name, format_time(comment.created_at))}
+                {format!(" — {}, {}", comment.author_name, vietnam_time::format(comment.created_at))}
             </p>
             <p class="comment-body">{comment.body}</p>
         </div>

@@ -1673,7 +1673,7 @@ pub async fn issue_decision(
             "Please enter the signer.",
         ));
     }
-    let today = (db::now() + chrono::Duration::hours(7)).date_naive();
+    let today = crate::vietnam_time::local(db::now()).date();
     if input.decision_date > today {
         errors.push(FieldError::new(
             "decision_date",

@@ -12,9 +12,9 @@ use leptos::server_fn::codec::Json;
 use {
     super::store,
     crate::{
-        api::this_year,
         domain::auth::Permission,
         server::{auth::as_caller_with, org_units},
+        vietnam_time::this_year,
     },
 };
 

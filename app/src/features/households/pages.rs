@@ -5,14 +5,15 @@ use super::api::{
     create_household, find_household, list_households, set_household_active, update_household,
 };
 use crate::components::{
-    active_switch_action, current_year, field_class, field_error, list_query_from,
-    list_query_string, record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar,
-    Pager, RecordFormActions, RecordFormPage, UnitSelect,
+    active_switch_action, field_class, field_error, list_query_from, list_query_string,
+    record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
+    RecordFormActions, RecordFormPage, UnitSelect,
 };
 use crate::domain::auth::Permission;
 use crate::domain::org::OrgLevel;
 use crate::domain::registry::{Household, HouseholdInput, Member};
 use crate::error::AppError;
+use crate::vietnam_time::this_year;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -214,7 +215,7 @@ impl HouseholdDraft {
             phone: self.phone.get(),
             members,
         };
-        match input.validate(current_year()) {
+        match input.validate(this_year()) {
             Ok(valid) if errors.is_empty() => Ok(valid),
             Ok(_) => Err(AppError::Validation(errors)),
             Err(mut more) => {
