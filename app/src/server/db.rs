@@ -34,10 +34,10 @@ pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
         // for a few seconds (`bench/import` prints how long).
         .busy_timeout(Duration::from_secs(20))
         .foreign_keys(true)
-        // 32 MB of page cache per connection instead of 2 MB: a 100,000-row import then
-        // writes its index pages once instead of spilling and re-reading them (half its time
-        // under the write lock, `bench/import`). Pages are cached only as they are used.
-        .pragma("cache_size", "-32768"); // CACHE_MB
+        // 32 MB of page cache per connection instead of 2 MB, so a large list or a unit
+        // import does not spill and re-read pages. Pages are cached only as they are used; an
+        // import of households gets more on a connection of its own (`bulk_write_connection`).
+        .pragma("cache_size", "-32768");
     if let Some(dir) = options.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
@@ -142,11 +142,8 @@ pub async fn execute_chunks<'a, T: 'a>(
     }
 }
 
-/// The page cache of every connection, in MB (set when it connects).
-pub const CACHE_MB: i64 = 32;
-
-/// Changes the page cache of one connection (a bulk write raises it for its transaction).
-pub async fn set_cache_mb(conn: &mut Conn, mb: i64) -> Result<(), sqlx::Error> {
+/// Changes the page cache of one connection (a bulk-write connection's, which is never pooled).
+async fn set_cache_mb(conn: &mut Conn, mb: i64) -> Result<(), sqlx::Error> {
     sqlx::query(&format!("PRAGMA cache_size = -{}", mb * 1024))
         .execute(conn)
         .await?;
