@@ -7,6 +7,5 @@
 
 pub mod audit;
 pub mod auth;
-pub mod cycle;
 pub mod imports;
 pub mod org_units;

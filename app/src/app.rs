@@ -3,7 +3,10 @@
 use crate::api::auth::logout;
 use crate::components::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
 use crate::domain::auth::{Permission, SessionUser};
-use crate::features::{clans, households, organisations, users};
+use crate::features::{
+    certificates, clans, criteria_sets, decisions, evaluations, households, organisations,
+    registrations, users,
+};
 use crate::i18n::Lang;
 use crate::pages;
 use leptos::prelude::*;
@@ -122,16 +125,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/co-quan-don-vi/:id") view=organisations::pages::OrganisationFormPage ssr=SsrMode::Async />
                         <Route path=path!("/nguoi-dung") view=users::pages::UsersPage ssr=SsrMode::Async />
                         <Route path=path!("/nhat-ky") view=pages::audit::AuditPage ssr=SsrMode::Async />
-                        <Route path=path!("/dang-ky") view=pages::cycle::RegistrationPage ssr=SsrMode::Async />
-                        <Route path=path!("/viec-can-lam") view=pages::cycle::QueuePage ssr=SsrMode::Async />
-                        <Route path=path!("/danh-gia/:id") view=pages::evaluation::EvaluationPage ssr=SsrMode::Async />
-                        <Route path=path!("/tieu-chi") view=pages::criteria::CriteriaListPage ssr=SsrMode::Async />
-                        <Route path=path!("/tieu-chi/:id") view=pages::criteria::CriteriaSetPage ssr=SsrMode::Async />
-                        <Route path=path!("/kiem-tra-cham-diem") view=pages::criteria::ScoringSelfCheckPage ssr=SsrMode::Async />
-                        <Route path=path!("/quyet-dinh") view=pages::decisions::DecisionsPage ssr=SsrMode::Async />
-                        <Route path=path!("/quyet-dinh/:id/chung-nhan") view=pages::certificates::DecisionCertificatesPage ssr=SsrMode::Async />
-                        <Route path=path!("/chung-nhan/:id") view=pages::certificates::CertificatePage ssr=SsrMode::Async />
-                        <Route path=path!("/xac-minh/:code") view=pages::certificates::VerifyPage ssr=SsrMode::Async />
+                        <Route path=path!("/dang-ky") view=registrations::pages::RegistrationPage ssr=SsrMode::Async />
+                        <Route path=path!("/viec-can-lam") view=registrations::pages::QueuePage ssr=SsrMode::Async />
+                        <Route path=path!("/danh-gia/:id") view=evaluations::pages::EvaluationPage ssr=SsrMode::Async />
+                        <Route path=path!("/tieu-chi") view=criteria_sets::pages::CriteriaListPage ssr=SsrMode::Async />
+                        <Route path=path!("/tieu-chi/:id") view=criteria_sets::pages::CriteriaSetPage ssr=SsrMode::Async />
+                        <Route path=path!("/kiem-tra-cham-diem") view=criteria_sets::pages::ScoringSelfCheckPage ssr=SsrMode::Async />
+                        <Route path=path!("/quyet-dinh") view=decisions::pages::DecisionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/quyet-dinh/:id/chung-nhan") view=certificates::pages::DecisionCertificatesPage ssr=SsrMode::Async />
+                        <Route path=path!("/chung-nhan/:id") view=certificates::pages::CertificatePage ssr=SsrMode::Async />
+                        <Route path=path!("/xac-minh/:code") view=certificates::pages::VerifyPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <footer class="footer">

@@ -1,5 +1,11 @@
 //! Reusable pieces of the interface: language and user context, guards, error and field
-//! messages, pager, unit picker, and small formatting helpers.
+//! messages, pager, unit picker, the cycle state badge, small formatting helpers, and the one
+//! file upload with progress ([`upload_file`], browser only).
+
+#[cfg(feature = "hydrate")]
+mod upload;
+#[cfg(feature = "hydrate")]
+pub use upload::upload_file;
 
 use crate::api::org_units::{
     unit_filter, unit_options, UnitFilterChoices, UnitFilterQuery, UnitOption, UnitOptionsQuery,
@@ -8,6 +14,7 @@ use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::ListQuery;
 use crate::domain::org::OrgLevel;
 use crate::domain::registry::RegistryRecord;
+use crate::domain::workflow::CycleState;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use leptos::prelude::*;
@@ -696,4 +703,16 @@ where
             }
         </Guard>
     }
+}
+
+/// A coloured badge with a cycle state's name.
+pub fn state_badge(state: CycleState, lang: Lang) -> impl IntoView {
+    let class = match state {
+        CycleState::Registered => "badge badge-muted",
+        CycleState::Draft | CycleState::Submitted => "badge badge-info",
+        CycleState::Returned => "badge badge-warn",
+        CycleState::Approved | CycleState::Recognised => "badge badge-ok",
+        CycleState::NotRecognised => "badge badge-muted",
+    };
+    view! { <span class=class>{state.label(lang)}</span> }
 }

@@ -7,11 +7,17 @@
 //!
 //! Imports only go down: pages → api and types → store → the shared layers (`crate::server`
 //! for the database, sessions and audit log, `crate::domain` for the rules). A store never
-//! imports an api module; a feature uses another one only through its `types` or `store`.
-//! docs/ARCHITECTURE.md has the map, and which features still live in the older layer folders
-//! (`api/`, `server/`, `pages/`) until they are moved.
+//! imports an api module; it uses another feature only through that feature's `types` or
+//! `store`, and a page through its `types` or server functions. docs/ARCHITECTURE.md has the
+//! map ("How features depend on each other"), and which features still live in the older
+//! layer folders (`api/`, `server/`, `pages/`) until they are moved.
 
+pub mod certificates;
 pub mod clans;
+pub mod criteria_sets;
+pub mod decisions;
+pub mod evaluations;
 pub mod households;
 pub mod organisations;
+pub mod registrations;
 pub mod users;

@@ -1,11 +1,6 @@
 //! One module per route.
 
 pub mod audit;
-pub mod certificates;
-pub mod criteria;
-pub mod cycle;
-pub mod decisions;
-pub mod evaluation;
 pub mod home;
 pub mod imports;
 pub mod login;

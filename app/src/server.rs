@@ -9,7 +9,6 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod counts;
-pub mod cycle;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -17,6 +16,7 @@ pub mod export;
 pub mod http;
 pub mod imports;
 pub mod org_units;
+pub mod rollups;
 pub mod state;
 pub mod subject_moves;
 

@@ -39,6 +39,11 @@ pub fn format(at: DateTime<Utc>) -> String {
     local(at).format("%d/%m/%Y %H:%M").to_string()
 }
 
+/// A calendar date as Vietnamese documents write it: `05/03/2026`.
+pub fn format_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,7 +43,7 @@ pub async fn build_state(
     let pool = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open database {}: {e}", config.database_url))?;
-    let added = app::server::cycle::seed_criteria_sets(&pool)
+    let added = app::features::criteria_sets::store::seed(&pool)
         .await
         .map_err(|e| format!("cannot store the shipped criteria sets: {e:?}"))?;
     if added > 0 {

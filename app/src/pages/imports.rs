@@ -2,6 +2,8 @@
 //! columns, dry run with a preview and row errors, then commit all rows or none.
 
 use crate::api::imports::{commit_import, preview_import};
+#[cfg(feature = "hydrate")]
+use crate::components::upload_file;
 use crate::components::{use_lang, ErrorAlert, Guard};
 use crate::domain::auth::Permission;
 use crate::domain::import::{
@@ -54,71 +56,6 @@ pub fn OrgUnitImportPage() -> impl IntoView {
     }
 }
 
-/// Sends the file with XMLHttpRequest so upload progress can be shown (fetch cannot report it).
-#[cfg(feature = "hydrate")]
-fn upload_with_progress(
-    kind: ImportKind,
-    file: web_sys::File,
-    progress: RwSignal<Option<f64>>,
-    done: impl Fn(Result<UploadedFile, AppError>) + 'static,
-) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let fail = |msg: &str| Err(AppError::Transport(msg.to_string()));
-    let (Ok(form), Ok(xhr)) = (web_sys::FormData::new(), web_sys::XmlHttpRequest::new()) else {
-        done(fail("XMLHttpRequest"));
-        return;
-    };
-    if form
-        .append_with_blob_and_filename("file", &file, &file.name())
-        .is_err()
-        || xhr
-            .open("POST", &format!("/import/upload?kind={}", kind.code()))
-            .is_err()
-    {
-        done(fail("form"));
-        return;
-    }
-    let done = std::rc::Rc::new(done);
-    if let Ok(upload) = xhr.upload() {
-        let on_progress =
-            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
-                if ev.length_computable() && ev.total() > 0.0 {
-                    progress.set(Some(ev.loaded() / ev.total()));
-                }
-            });
-        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        on_progress.forget();
-    }
-    let xhr_for_load = xhr.clone();
-    let done_load = done.clone();
-    let on_load = Closure::<dyn FnMut()>::new(move || {
-        let status = xhr_for_load.status().unwrap_or(0);
-        let body = xhr_for_load
-            .response_text()
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        let result = if (200..300).contains(&status) {
-            serde_json::from_str::<UploadedFile>(&body)
-                .map_err(|e| AppError::Transport(e.to_string()))
-        } else {
-            Err(serde_json::from_str::<AppError>(&body)
-                .unwrap_or_else(|_| AppError::Transport(format!("HTTP {status}"))))
-        };
-        done_load(result);
-    });
-    xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
-    on_load.forget();
-    let on_error =
-        Closure::<dyn FnMut()>::new(move || done(Err(AppError::Transport("network".into()))));
-    xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
-    if xhr.send_with_opt_form_data(Some(&form)).is_err() {
-        progress.set(None);
-    }
-}
-
 #[component]
 fn ImportWizard(kind: ImportKind, done_href: &'static str) -> impl IntoView {
     let lang = use_lang();
@@ -144,16 +81,22 @@ fn ImportWizard(kind: ImportKind, done_href: &'static str) -> impl IntoView {
                 .and_then(|files| files.get(0));
             if let Some(file) = file {
                 progress.set(Some(0.0));
-                upload_with_progress(kind, file, progress, move |result| {
-                    progress.set(None);
-                    match result {
-                        Ok(up) => {
-                            mapping.set(up.suggested.clone());
-                            uploaded.set(Some(up));
+                let url = format!("/import/upload?kind={}", kind.code());
+                upload_file(
+                    &url,
+                    file,
+                    progress,
+                    move |result: Result<UploadedFile, AppError>| {
+                        progress.set(None);
+                        match result {
+                            Ok(up) => {
+                                mapping.set(up.suggested.clone());
+                                uploaded.set(Some(up));
+                            }
+                            Err(e) => error.set(Some(e)),
                         }
-                        Err(e) => error.set(Some(e)),
-                    }
-                });
+                    },
+                );
             }
         }
     };

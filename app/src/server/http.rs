@@ -7,12 +7,13 @@ use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::import::ImportKind;
 use crate::domain::listing::ListQuery;
 use crate::error::{AppError, AppResult};
+use crate::features::evaluations::store::evidence;
 use crate::features::households::store as households;
 use crate::features::{clans, organisations, users};
 use crate::i18n::Lang;
 use crate::server::auth::user_from_headers;
 use crate::server::state::AppState;
-use crate::server::{audit, cycle, export, imports, org_units};
+use crate::server::{audit, export, imports, org_units};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -497,7 +498,8 @@ async fn upload_attachment(
     let user = require_user(&state, &headers, Permission::Evaluate).await?;
     let (filename, bytes) = read_file_field(&mut multipart, "minh-chung").await?;
     let saved =
-        cycle::add_attachment(&state.db, &user, id, &params.indicator, &filename, &bytes).await?;
+        evidence::add_attachment(&state.db, &user, id, &params.indicator, &filename, &bytes)
+            .await?;
     Ok(Json(saved).into_response())
 }
 
@@ -508,7 +510,8 @@ async fn download_attachment(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
-    let (filename, content_type, bytes) = cycle::attachment_content(&state.db, &user, id).await?;
+    let (filename, content_type, bytes) =
+        evidence::attachment_content(&state.db, &user, id).await?;
     let ascii_name: String = crate::domain::text::search_key(&filename)
         .chars()
         .map(|c| {

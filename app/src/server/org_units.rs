@@ -593,7 +593,7 @@ pub async fn move_unit(
         .execute(&mut *tx)
         .await?;
     // Counters are kept per ancestor: the subtree has new ancestors now.
-    crate::server::cycle::rebuild_rollups(&mut tx).await?;
+    crate::server::rollups::rebuild(&mut tx).await?;
     crate::server::counts::rebuild(&mut tx).await?;
     crate::features::households::store::refresh_place_keys(&mut tx, &new_path).await?;
     let after = OrgUnit {

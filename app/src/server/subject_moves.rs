@@ -13,8 +13,8 @@
 use crate::domain::criteria::{SubjectKind, TitleKind};
 use crate::domain::workflow::CycleState;
 use crate::error::AppResult;
-use crate::server::cycle::bump;
 use crate::server::db::Conn;
+use crate::server::rollups::bump;
 
 /// Re-points the open registrations of a subject at `new_unit_id` and moves their counts from
 /// the old unit's ancestors to the new one's. Call it inside the write transaction that moves

@@ -1,19 +1,19 @@
 //! Registration for a title (tick the subjects of a unit, register them in one go, print the
-//! list) and the work queues ("Việc cần làm") of officers and reviewers.
+//! list); the work queues ("Việc cần làm") of officers and reviewers are in [`queues`].
 //!
 //! The registration page keeps its filters (year, title, unit) in the URL query string, so a
 //! reload, the back button or a shared link shows the same list.
 
-use crate::api::cycle::{
-    list_candidates, list_registrations, my_queues, register, start_evaluation, unregister,
-    Candidate, Queues, RegisterInput, RegisterOutcome, RegistrationQuery, RegistrationRow,
-};
+use super::api::{list_candidates, list_registrations, register, unregister};
+use super::types::{Candidate, RegisterInput, RegisterOutcome, RegistrationQuery, RegistrationRow};
+use crate::components::state_badge;
 use crate::components::{use_lang, ErrorAlert, Guard, UnitSelect};
 use crate::domain::auth::Permission;
 use crate::domain::criteria::{SubjectKind, TitleKind};
 use crate::domain::listing::Page;
 use crate::domain::workflow::CycleState;
 use crate::error::AppError;
+use crate::features::evaluations::api::start_evaluation;
 use crate::i18n::{format_int, Lang};
 use crate::vietnam_time::this_year;
 use leptos::prelude::*;
@@ -22,28 +22,19 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod queues;
+pub use queues::QueuePage;
+
 const BASE: &str = "/dang-ky";
 
 /// Registrations shown at once; a commune has far fewer per title and year.
 const REGISTRATIONS_PER_PAGE: i64 = 500;
 
 // ---------------------------------------------------------------------------------------------
-// Small pieces shared with the evaluation page
-
-/// A coloured badge with a cycle state's name.
-pub(crate) fn state_badge(state: CycleState, lang: Lang) -> impl IntoView {
-    let class = match state {
-        CycleState::Registered => "badge badge-muted",
-        CycleState::Draft | CycleState::Submitted => "badge badge-info",
-        CycleState::Returned => "badge badge-warn",
-        CycleState::Approved | CycleState::Recognised => "badge badge-ok",
-        CycleState::NotRecognised => "badge badge-muted",
-    };
-    view! { <span class=class>{state.label(lang)}</span> }
-}
+// Small pieces shared with the work queues
 
 /// "62 / 100 · đạt" once an evaluation has been scored; a dash before.
-fn score_text(row: &RegistrationRow, lang: Lang) -> String {
+pub(super) fn score_text(row: &RegistrationRow, lang: Lang) -> String {
     match (row.total, row.max_total) {
         (Some(total), Some(max)) if row.state != CycleState::Registered => {
             let verdict = match row.meets_rule {
@@ -60,7 +51,7 @@ fn score_text(row: &RegistrationRow, lang: Lang) -> String {
 /// Opens a registration's evaluation: a plain link when it exists, otherwise (for officers) a
 /// button that creates it first.
 #[component]
-fn OpenEvaluation(
+pub(super) fn OpenEvaluation(
     registration_id: i64,
     evaluation_id: Option<i64>,
     state: CycleState,
@@ -764,204 +755,5 @@ fn RegistrationTable(
                 <tbody>{rows}</tbody>
             </table>
         </div>
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Work queues
-
-/// `/viec-can-lam`: what waits for the signed-in user this year, by role.
-#[component]
-pub fn QueuePage() -> impl IntoView {
-    let lang = use_lang();
-    let year = this_year();
-    let queues = Resource::new(move || year, my_queues);
-    view! {
-        <Title text=lang.t("Việc cần làm", "To do") />
-        <h1 class="page-title">{format!("{} — {} {year}", lang.t("Việc cần làm", "To do"), lang.t("năm", "year"))}</h1>
-        <Guard permission=Permission::ReadRegistry let:me>
-            {
-                let can_evaluate = me.can(Permission::Evaluate);
-                let can_review = me.can(Permission::Review);
-                view! { <QueueSections queues can_evaluate can_review /> }
-            }
-        </Guard>
-    }
-}
-
-#[component]
-fn QueueSections(
-    queues: Resource<Result<Queues, AppError>>,
-    can_evaluate: bool,
-    can_review: bool,
-) -> impl IntoView {
-    let lang = use_lang();
-    if !can_evaluate && !can_review {
-        return view! {
-            <p class="alert alert-info">
-                {lang.t(
-                    "Tài khoản của bạn không có việc chấm điểm hay xét duyệt.",
-                    "Your account has no scoring or review work.",
-                )}
-            </p>
-        }
-        .into_any();
-    }
-    view! {
-        <Transition fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
-            {move || Suspend::new(async move {
-                match queues.await {
-                    Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
-                    Ok(q) => view! {
-                        {can_evaluate.then(|| view! {
-                            <QueueSection
-                                id="can-cham-diem"
-                                title=lang.t("Cần chấm điểm", "To score")
-                                hint=lang.t(
-                                    "Hồ sơ đã đăng ký hoặc đang chấm dở.",
-                                    "Registered, or scoring in progress.",
-                                )
-                                rows=q.to_score.clone()
-                                can_evaluate
-                                action_label=None
-                            />
-                            <QueueSection
-                                id="bi-tra-lai"
-                                title=lang.t("Bị trả lại", "Returned")
-                                hint=lang.t(
-                                    "Người xét duyệt đã trả lại kèm nhận xét. Hãy sửa rồi gửi duyệt lại.",
-                                    "A reviewer sent these back with comments. Fix them and submit again.",
-                                )
-                                rows=q.returned.clone()
-                                can_evaluate
-                                action_label=Some(lang.t("Sửa và gửi lại", "Fix and resubmit"))
-                            />
-                        })}
-                        {can_review.then(|| view! {
-                            <QueueSection
-                                id="cho-xet-duyet"
-                                title=lang.t("Chờ xét duyệt", "Awaiting review")
-                                hint=lang.t(
-                                    "Hồ sơ đã gửi duyệt: duyệt hoặc trả lại kèm nhận xét.",
-                                    "Submitted: approve, or return with comments.",
-                                )
-                                rows={q.to_review.iter().filter(|r| !q.contributed.contains(&r.id)).cloned().collect::<Vec<_>>()}
-                                can_evaluate=false
-                                action_label=Some(lang.t("Xét duyệt", "Review"))
-                            />
-                            {
-                                // Four eyes: the dossiers this user scored or submitted wait for
-                                // another reviewer, so they are not in the user's review queue.
-                                let own = q.to_review.iter().filter(|r| q.contributed.contains(&r.id)).count();
-                                (own > 0).then(|| view! {
-                                    <p class="hint" id="own-dossiers">
-                                        {match lang {
-                                            Lang::Vi => format!("{own} hồ sơ do chính bạn chấm điểm hoặc nộp đang chờ một người xét duyệt khác."),
-                                            Lang::En => format!("{own} dossier(s) you scored or submitted are waiting for another reviewer."),
-                                        }}
-                                    </p>
-                                })
-                            }
-                            <QueueSection
-                                id="cho-quyet-dinh"
-                                title=lang.t("Chờ quyết định", "Awaiting decision")
-                                hint=lang.t(
-                                    "Hồ sơ đã duyệt, chờ quyết định công nhận.",
-                                    "Approved, waiting for the recognition decision.",
-                                )
-                                rows=q.to_decide.clone()
-                                can_evaluate=false
-                                action_label=Some(lang.t("Xem phiếu", "Open"))
-                            />
-                            {(!q.to_decide.is_empty()).then(|| view! {
-                                <p class="no-print">
-                                    <a class="btn btn-primary" href="/quyet-dinh">
-                                        {lang.t("Lập quyết định công nhận", "Issue a recognition decision")}
-                                    </a>
-                                </p>
-                            })}
-                        })}
-                    }
-                        .into_any(),
-                }
-            })}
-        </Transition>
-    }
-    .into_any()
-}
-
-/// One queue: a heading with its count, and its registrations (or "nothing here").
-#[component]
-fn QueueSection(
-    id: &'static str,
-    title: &'static str,
-    hint: &'static str,
-    rows: Vec<RegistrationRow>,
-    can_evaluate: bool,
-    action_label: Option<&'static str>,
-) -> impl IntoView {
-    let lang = use_lang();
-    let count = rows.len();
-    let heading_id = format!("{id}-title");
-    let labelled_by = heading_id.clone();
-    let body = if rows.is_empty() {
-        view! { <p class="muted">{lang.t("Không có hồ sơ nào.", "Nothing here.")}</p> }.into_any()
-    } else {
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                let score = score_text(&r, lang);
-                view! {
-                    <tr>
-                        <td data-label=lang.t("Đối tượng", "Subject")>
-                            <strong>{r.subject_name.clone()}</strong>
-                        </td>
-                        <td data-label=lang.t("Địa bàn", "Area")>{r.unit_name.clone()}</td>
-                        <td data-label=lang.t("Danh hiệu", "Title")>{r.title_kind.label(lang)}</td>
-                        <td data-label=lang.t("Trạng thái", "Status")>{state_badge(r.state, lang)}</td>
-                        <td data-label=lang.t("Điểm", "Score")>{score}</td>
-                        <td data-label="">
-                            <OpenEvaluation
-                                registration_id=r.id
-                                evaluation_id=r.evaluation_id
-                                state=r.state
-                                can_evaluate
-                                label=action_label
-                                subject=r.subject_name.clone()
-                            />
-                        </td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <div class="table-wrap">
-                <table class="data stack cycle-list">
-                    <thead>
-                        <tr>
-                            <th>{lang.t("Đối tượng", "Subject")}</th>
-                            <th>{lang.t("Địa bàn", "Area")}</th>
-                            <th>{lang.t("Danh hiệu", "Title")}</th>
-                            <th>{lang.t("Trạng thái", "Status")}</th>
-                            <th>{lang.t("Điểm", "Score")}</th>
-                            <th><span class="sr-only">{lang.t("Mở", "Open")}</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{items}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
-    };
-    view! {
-        <section class="card" id=id aria-labelledby=labelled_by>
-            <h2 id=heading_id>
-                {title}
-                " "
-                <span class={if count > 0 { "badge badge-warn" } else { "badge badge-muted" }}>{count}</span>
-            </h2>
-            <p class="hint">{hint}</p>
-            {body}
-        </section>
     }
 }

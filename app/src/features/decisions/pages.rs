@@ -9,9 +9,8 @@
 //! reviewer themself) and its messages are shown as they come. A dossier the reviewer scored or
 //! submitted is listed with its choices disabled and the reason (four eyes).
 
-use crate::api::cycle::{
-    issue_decision, list_decisions, my_queues, DecisionInput, DecisionView, Queues, RegistrationRow,
-};
+use super::api::{issue_decision, list_decisions};
+use super::types::{DecisionInput, DecisionView};
 use crate::api::org_units::UnitOption;
 use crate::components::{
     field_class, field_error, unit_options_resource, use_lang, ErrorAlert, Guard, UnitSelect,
@@ -21,8 +20,10 @@ use crate::domain::criteria::TitleKind;
 use crate::domain::org::OrgLevel;
 use crate::domain::workflow::{four_eyes_refusal, Transition};
 use crate::error::{AppError, FieldError};
+use crate::features::registrations::api::list_queues;
+use crate::features::registrations::types::{Queues, RegistrationRow};
 use crate::i18n::Lang;
-use crate::pages::certificates::format_date;
+use crate::vietnam_time::format_date;
 use crate::vietnam_time::this_year;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -121,7 +122,7 @@ pub fn DecisionsPage() -> impl IntoView {
     let changes = RwSignal::new(0u32);
     let queues = Resource::new(
         move || (filters.get().year, changes.get()),
-        |(year, _)| my_queues(year),
+        |(year, _)| list_queues(year),
     );
     let decisions = Resource::new(
         move || (filters.get().year, changes.get()),

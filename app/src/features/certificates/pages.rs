@@ -10,24 +10,19 @@
 //! it is deliberately not wrapped in `Guard` and shows only what the server's
 //! `PublicRecognition` carries (subject, commune, title, year, validity, decision).
 
-use crate::api::cycle::{
-    decision_certificates, get_certificate, verify_recognition, CertificateView, PublicRecognition,
-};
+use super::api::{find_certificate, list_certificates, verify};
+use super::types::{CertificateView, PublicRecognition};
 use crate::app::urlencode;
 use crate::components::{use_lang, ErrorAlert, Guard};
 use crate::domain::auth::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::vietnam_time::format_date;
 use crate::vietnam_time::this_year;
 use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
-/// A date the Vietnamese way: `20/11/2026`.
-pub fn format_date(date: chrono::NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
-}
 
 /// The place written before the signing date ("Trà Bình, ngày …"), taken from the authority:
 /// "UBND xã Trà Bình" → "Trà Bình". Certificates carry no separate place field, and officials
@@ -208,7 +203,7 @@ pub fn CertificatePage() -> impl IntoView {
         move || id.get(),
         |id| async move {
             match id {
-                Some(id) => get_certificate(id).await,
+                Some(id) => find_certificate(id).await,
                 None => {
                     crate::components::settled(Err(AppError::not_found(
                         "giấy công nhận",
@@ -258,7 +253,7 @@ pub fn DecisionCertificatesPage() -> impl IntoView {
         move || id.get(),
         |id| async move {
             match id {
-                Some(id) => decision_certificates(id).await,
+                Some(id) => list_certificates(id).await,
                 None => {
                     crate::components::settled(Err(AppError::not_found("quyết định", "Decision")))
                         .await
@@ -324,7 +319,7 @@ pub fn VerifyPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
-    let result = Resource::new(move || code.get(), verify_recognition);
+    let result = Resource::new(move || code.get(), verify);
     view! {
         <Title text=lang.t("Xác minh giấy công nhận", "Verify a certificate") />
         <div class="verify">

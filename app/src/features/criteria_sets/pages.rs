@@ -6,10 +6,11 @@
 //! sets, or a province or district whose subtree it covers. Only administrators whose scope
 //! covers that unit get the editor and the publish button; the server checks the same.
 
-use crate::api::cycle::{
-    copy_set, get_set, list_sets, publish_set, save_set, scoring_fixture_digest, set_owner_choices,
-    OwnerChoice, StoredSet,
+use super::api::{
+    copy_set, find_set, list_owner_choices, list_sets, publish_set, scoring_fixture_digest,
+    update_set,
 };
+use super::types::{OwnerChoice, StoredSet};
 use crate::components::{use_lang, ErrorAlert, Guard};
 use crate::domain::auth::Permission;
 use crate::domain::criteria::{
@@ -121,11 +122,11 @@ pub fn CriteriaSetPage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     });
-    let stored = Resource::new(move || id.get(), get_set);
+    let stored = Resource::new(move || id.get(), find_set);
     // Created at the top, and only for administrators (a plain value known before rendering),
     // so the server and the browser number the page's resources alike.
     let owners = crate::components::page_user_can(Permission::ManageCriteria)
-        .then(|| Resource::new(|| (), |_| set_owner_choices()));
+        .then(|| Resource::new(|| (), |_| list_owner_choices()));
     view! {
         <Title text=lang.t("Bộ tiêu chí", "Criteria set") />
         <p><a href="/tieu-chi">{lang.t("← Các bộ tiêu chí", "← Criteria sets")}</a></p>
@@ -393,7 +394,7 @@ fn SetEditor(stored: StoredSet) -> impl IntoView {
         }
     });
     let save = Action::new(move |set: &CriteriaSet| {
-        save_set(id, row_version.get_untracked(), set.clone())
+        update_set(id, row_version.get_untracked(), set.clone())
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(s)) => {
