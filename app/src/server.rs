@@ -19,5 +19,6 @@ pub mod org_units;
 pub mod rollups;
 pub mod state;
 pub mod subject_moves;
+pub mod switch;
 
 pub use state::AppState;

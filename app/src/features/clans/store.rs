@@ -14,6 +14,7 @@ use crate::server::auth::require_at;
 use crate::server::counts::{self, Counted};
 use crate::server::db::{self, push_order, Conn, Db, Pool};
 use crate::server::org_units::{self, push_scope_filter};
+use crate::server::switch::{self, Switch};
 use sqlx::QueryBuilder;
 
 // ---------------------------------------------------------------------------------------------
@@ -344,43 +345,32 @@ pub async fn set_active(
     version: i64,
     active: bool,
 ) -> AppResult<Clan> {
-    let (_, path) = find(pool, user, id, Permission::WriteRegistry).await?;
+    find(pool, user, id, Permission::WriteRegistry).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, before_path) = get(&mut tx, id)
+    let (before, path) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
-    let done = sqlx::query("UPDATE clans SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4")
-        .bind(active)
-        .bind(db::now())
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
-    }
-    let (after, _) = get(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
-    counts::changed(
-        &mut tx,
-        Counted::Clan,
-        Some((&before_path, before.active)),
-        Some((&before_path, active)),
-    )
-    .await?;
-    audit::record(
+    let switch = Switch {
+        what: Counted::Clan,
+        id,
+        version,
+        active,
+        unit_path: &path,
+        before: &before,
+        was_active: before.active,
+        unique_refusal: None,
+    };
+    let after = switch::set_active(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::set_active(active),
-            entity: AuditEntity::Clan,
-            entity_id: Some(id),
-            unit_path: &path,
-            summary: after.name.clone(),
+        switch,
+        async |conn: &mut Conn| {
+            Ok(get(conn, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?
+                .0)
         },
-        Some(&before),
-        Some(&after),
+        |clan| clan.name.clone(),
     )
     .await?;
     tx.commit().await?;

@@ -11,6 +11,7 @@ use crate::server::auth::require_at;
 use crate::server::counts::{self, Counted};
 use crate::server::db::{self, Conn, Db, Pool};
 use crate::server::org_units;
+use crate::server::switch::{self, Switch};
 use sqlx::QueryBuilder;
 
 pub use super::types::HouseholdRow;
@@ -537,50 +538,33 @@ pub async fn set_active(
         .await?
         .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
     require_at(user, Permission::WriteRegistry, &path)?;
-    let done = sqlx::query(
-        "UPDATE households SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
-    )
-    .bind(active)
-    .bind(db::now())
-    .bind(id)
-    .bind(version)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| {
-        if db::is_unique_violation(&e, "households_dup_key") {
+    let switch = Switch {
+        what: Counted::Household,
+        id,
+        version,
+        active,
+        unit_path: &path,
+        before: &before,
+        was_active: before.active,
+        unique_refusal: Some((
+            "households_dup_key",
             AppError::bad_request(
                 "Không mở lại được: đã có hộ cùng chủ hộ và địa chỉ trong thôn này đang hoạt động.",
                 "Cannot reactivate: an active household with the same head and address exists in this village.",
-            )
-        } else {
-            e.into()
-        }
-    })?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
-    }
-    let (after, _) = get(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
-    counts::changed(
-        &mut tx,
-        Counted::Household,
-        Some((&path, before.active)),
-        Some((&path, active)),
-    )
-    .await?;
-    audit::record(
+            ),
+        )),
+    };
+    let after = switch::set_active(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::set_active(active),
-            entity: AuditEntity::Household,
-            entity_id: Some(id),
-            unit_path: &path,
-            summary: after.head_name.clone(),
+        switch,
+        async |conn: &mut Conn| {
+            Ok(get(conn, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?
+                .0)
         },
-        Some(&before),
-        Some(&after),
+        |household| household.head_name.clone(),
     )
     .await?;
     tx.commit().await?;

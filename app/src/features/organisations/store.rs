@@ -13,6 +13,7 @@ use crate::server::auth::require_at;
 use crate::server::counts::{self, Counted};
 use crate::server::db::{self, push_order, Conn, Db, Pool};
 use crate::server::org_units::{self, push_scope_filter};
+use crate::server::switch::{self, Switch};
 use sqlx::QueryBuilder;
 
 #[derive(sqlx::FromRow)]
@@ -265,45 +266,32 @@ pub async fn set_active(
     version: i64,
     active: bool,
 ) -> AppResult<Organisation> {
-    let (_, path) = find(pool, user, id, Permission::WriteRegistry).await?;
+    find(pool, user, id, Permission::WriteRegistry).await?;
     let mut tx = db::begin_write(pool).await?;
-    let (before, before_path) = get(&mut tx, id)
+    let (before, path) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    let done = sqlx::query(
-        "UPDATE organisations SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
-    )
-    .bind(active)
-    .bind(db::now())
-    .bind(id)
-    .bind(version)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
-    }
-    let (after, _) = get(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    counts::changed(
-        &mut tx,
-        Counted::Organisation,
-        Some((&before_path, before.active)),
-        Some((&before_path, active)),
-    )
-    .await?;
-    audit::record(
+    let switch = Switch {
+        what: Counted::Organisation,
+        id,
+        version,
+        active,
+        unit_path: &path,
+        before: &before,
+        was_active: before.active,
+        unique_refusal: None,
+    };
+    let after = switch::set_active(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::set_active(active),
-            entity: AuditEntity::Organisation,
-            entity_id: Some(id),
-            unit_path: &path,
-            summary: after.name.clone(),
+        switch,
+        async |conn: &mut Conn| {
+            Ok(get(conn, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?
+                .0)
         },
-        Some(&before),
-        Some(&after),
+        |organisation| organisation.name.clone(),
     )
     .await?;
     tx.commit().await?;
