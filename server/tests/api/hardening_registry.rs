@@ -4,7 +4,7 @@
 //! commit, a moved household takes its open dossiers along, and names are cleaned of invisible
 //! characters and formula starts.
 
-use crate::cycle::assert_rollups_match_registrations;
+use crate::cycle_support::assert_rollups_match_registrations;
 use crate::helpers::{assert_forbidden, household_input, invalid_fields, spawn_app, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
