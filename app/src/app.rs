@@ -1,14 +1,13 @@
 //! The HTML shell, the app component with its routes, and the navigation shown by role.
 
-use crate::api::auth::logout;
-use crate::components::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
-use crate::domain::auth::{Permission, SessionUser};
+use crate::domain::roles::{Permission, SessionUser};
+use crate::features::sign_in::api::logout;
 use crate::features::{
-    certificates, clans, criteria_sets, decisions, evaluations, households, organisations,
-    registrations, users,
+    audit, certificates, clans, criteria_sets, decisions, evaluations, home, households, imports,
+    org_units, organisations, registrations, sign_in, users,
 };
 use crate::i18n::Lang;
-use crate::pages;
+use crate::ui::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -20,7 +19,7 @@ use leptos_router::SsrMode;
 fn detect_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        let headers = crate::server::auth::request_headers();
+        let headers = crate::backend::session::request_headers();
         let cookie = headers
             .get(axum::http::header::COOKIE)
             .and_then(|v| v.to_str().ok())
@@ -110,21 +109,21 @@ pub fn App() -> impl IntoView {
                 // is complete without JavaScript (slow or old phones still see the page), and
                 // the data of nested suspense boundaries reaches the browser before hydration.
                 <main class="content" id="noi-dung" tabindex="-1">
-                    <Routes fallback=|| view! { <pages::NotFound /> }>
-                        <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
-                        <Route path=path!("/dang-nhap") view=pages::login::LoginPage ssr=SsrMode::Async />
-                        <Route path=path!("/doi-mat-khau") view=pages::login::ChangePasswordPage ssr=SsrMode::Async />
-                        <Route path=path!("/don-vi") view=pages::org_units::OrgUnitsPage ssr=SsrMode::Async />
-                        <Route path=path!("/don-vi/nhap") view=pages::imports::OrgUnitImportPage ssr=SsrMode::Async />
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/") view=home::pages::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/dang-nhap") view=sign_in::pages::LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/doi-mat-khau") view=sign_in::pages::ChangePasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/don-vi") view=org_units::pages::OrgUnitsPage ssr=SsrMode::Async />
+                        <Route path=path!("/don-vi/nhap") view=imports::pages::OrgUnitImportPage ssr=SsrMode::Async />
                         <Route path=path!("/ho-gia-dinh") view=households::pages::HouseholdListPage ssr=SsrMode::Async />
-                        <Route path=path!("/ho-gia-dinh/nhap") view=pages::imports::HouseholdImportPage ssr=SsrMode::Async />
+                        <Route path=path!("/ho-gia-dinh/nhap") view=imports::pages::HouseholdImportPage ssr=SsrMode::Async />
                         <Route path=path!("/ho-gia-dinh/:id") view=households::pages::HouseholdFormPage ssr=SsrMode::Async />
                         <Route path=path!("/dong-ho") view=clans::pages::ClanListPage ssr=SsrMode::Async />
                         <Route path=path!("/dong-ho/:id") view=clans::pages::ClanFormPage ssr=SsrMode::Async />
                         <Route path=path!("/co-quan-don-vi") view=organisations::pages::OrganisationListPage ssr=SsrMode::Async />
                         <Route path=path!("/co-quan-don-vi/:id") view=organisations::pages::OrganisationFormPage ssr=SsrMode::Async />
                         <Route path=path!("/nguoi-dung") view=users::pages::UsersPage ssr=SsrMode::Async />
-                        <Route path=path!("/nhat-ky") view=pages::audit::AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/nhat-ky") view=audit::pages::AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/dang-ky") view=registrations::pages::RegistrationPage ssr=SsrMode::Async />
                         <Route path=path!("/viec-can-lam") view=registrations::pages::QueuePage ssr=SsrMode::Async />
                         <Route path=path!("/danh-gia/:id") view=evaluations::pages::EvaluationPage ssr=SsrMode::Async />
@@ -297,4 +296,22 @@ pub fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+/// Shown for any address that matches no page.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let lang = use_lang();
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=lang.t("Không tìm thấy trang", "Page not found") />
+        <h1 class="page-title">{lang.t("Không tìm thấy trang", "Page not found")}</h1>
+        <p>
+            {lang.t("Địa chỉ này không tồn tại. ", "This address does not exist. ")}
+            <a href="/">{lang.t("Về trang chủ", "Go to the home page")}</a>
+        </p>
+    }
 }

@@ -2,7 +2,6 @@
 //! authority). No I/O and no framework types live here; it compiles to wasm and native alike.
 
 pub mod audit;
-pub mod auth;
 pub mod catalog;
 pub mod criteria;
 pub mod fixtures;
@@ -11,6 +10,7 @@ pub mod listing;
 pub mod org;
 pub mod redirect;
 pub mod registry;
+pub mod roles;
 pub mod scoring;
 pub mod text;
 pub mod workflow;

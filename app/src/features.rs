@@ -5,19 +5,23 @@
 //! - `store` (`ssr` only): its SQL, transactions and audit entries;
 //! - `pages`: its routes and components.
 //!
-//! Imports only go down: pages → api and types → store → the shared layers (`crate::server`
-//! for the database, sessions and audit log, `crate::domain` for the rules). A store never
-//! imports an api module; it uses another feature only through that feature's `types` or
-//! `store`, and a page through its `types` or server functions. docs/ARCHITECTURE.md has the
-//! map ("How features depend on each other"), and which features still live in the older
-//! layer folders (`api/`, `server/`, `pages/`) until they are moved.
+//! Imports only go down: pages → api and types → store → the shared layers (`crate::backend`
+//! for the database, sessions, scope and audit log, `crate::domain` for the rules, `crate::ui`
+//! for shared components). A store never imports an api module; it uses another feature only
+//! through that feature's `types` or `store`, and a page through its `types` or server
+//! functions. docs/ARCHITECTURE.md has the map ("How features depend on each other").
 
+pub mod audit;
 pub mod certificates;
 pub mod clans;
 pub mod criteria_sets;
 pub mod decisions;
 pub mod evaluations;
+pub mod home;
 pub mod households;
+pub mod imports;
+pub mod org_units;
 pub mod organisations;
 pub mod registrations;
+pub mod sign_in;
 pub mod users;

@@ -4,22 +4,22 @@
 //! A guided tour:
 //! - [`domain`]: pure rules and types (org tree, roles, registry validation, imports; criteria
 //!   and scoring), shared by browser and server;
-//! - [`api`]: the server functions, the only door from the browser to the data;
-//! - [`server`] (`ssr` only): database, sessions, queries, imports/exports, demo data;
-//! - [`app`], [`pages`], [`components`]: the user interface.
+//! - [`features`]: one folder per feature, each with its wire types, server functions (the
+//!   only door from the browser to the data), store (`ssr` only) and pages;
+//! - [`backend`] (`ssr` only): what every feature's server side shares: database, sessions,
+//!   scope, audit log, exports, demo data, plain HTTP routes;
+//! - [`ui`]: shared components; [`app`]: the shell and the router.
 
 #![recursion_limit = "512"]
 
-pub mod api;
 pub mod app;
-pub mod components;
+#[cfg(feature = "ssr")]
+pub mod backend;
 pub mod domain;
 pub mod error;
 pub mod features;
 pub mod i18n;
-pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod server;
+pub mod ui;
 pub mod vietnam_time;
 
 pub use app::{shell, App};

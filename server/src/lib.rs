@@ -6,8 +6,8 @@
 
 #![recursion_limit = "512"]
 
-use app::server::config::Config;
-use app::server::{db, demo, AppState};
+use app::backend::config::Config;
+use app::backend::{db, demo, AppState};
 use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -53,21 +53,19 @@ pub async fn build_state(
     Ok(AppState {
         leptos_options,
         db: pool,
-        login_gate: Arc::new(app::server::auth::throttle::LoginGate::new(
-            config.login_queue,
-        )),
+        login_gate: Arc::new(app::backend::throttle::LoginGate::new(config.login_queue)),
         config: Arc::new(config),
     })
 }
 
 /// Deletes import files that were never committed once they are `days` old: at start, then
 /// every hour (personal data is not kept longer than needed).
-fn spawn_import_purge(pool: app::server::db::Pool, days: i64) {
+fn spawn_import_purge(pool: app::backend::db::Pool, days: i64) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            match app::server::imports::purge_stale(&pool, days).await {
+            match app::features::imports::store::purge_stale(&pool, days).await {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, days, "removed stale import files"),
                 Err(e) => tracing::warn!(error = ?e, "could not remove stale import files"),
@@ -136,11 +134,11 @@ pub fn router(state: AppState) -> Router {
         // tens of seconds; a cut-off commit would roll back and never succeed). Uploads and
         // downloads (the plain routes merged below) may legitimately take longer on a slow line.
         .layer(axum::middleware::from_fn(answer_within_deadline))
-        .merge(app::server::http::routes())
+        .merge(app::backend::http::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            app::server::auth::attach_page_session,
+            app::backend::session::attach_page_session,
         ))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(

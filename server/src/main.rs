@@ -2,8 +2,8 @@
 
 #![recursion_limit = "512"]
 
-use app::server::config::Config;
-use app::server::demo::{DEMO_PASSWORD, DEMO_USERS};
+use app::backend::config::Config;
+use app::backend::demo::{DEMO_PASSWORD, DEMO_USERS};
 use server::{shutdown_signal, Application};
 use tracing_subscriber::EnvFilter;
 

@@ -14,7 +14,7 @@
 //! ([`Transition::needs_another_person`]). Unlocking stays open to them: it only hands the
 //! dossier back to be scored again, and then someone else must approve it.
 
-use crate::domain::auth::Permission;
+use crate::domain::roles::Permission;
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 

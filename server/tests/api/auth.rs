@@ -1,7 +1,7 @@
 //! Sign-in, throttling, the session cookie, sign-out and passwords.
 
 use crate::helpers::{error_message, invalid_fields, list_query, spawn_app};
-use app::server::demo::DEMO_PASSWORD;
+use app::backend::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

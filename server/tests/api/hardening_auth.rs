@@ -5,7 +5,7 @@
 use crate::helpers::{
     error_message, invalid_fields, list_query, spawn_app, spawn_app_with, TestApp,
 };
-use app::server::demo::DEMO_PASSWORD;
+use app::backend::demo::DEMO_PASSWORD;
 use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -5,7 +5,7 @@
 //! errors never reveal a unit outside the importer's scope.
 
 use crate::helpers::{error_message, spawn_app, Client, TestApp};
-use app::server::imports::Limits;
+use app::features::imports::store::Limits;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::io::{Cursor, Write};

@@ -5,8 +5,8 @@
 //! Loading the demo data hashes six argon2 passwords and inserts about 2,000 households, which is
 //! slow in a debug build; copying the finished template with `VACUUM INTO` takes milliseconds.
 
-use app::server::config::Config;
-use app::server::demo::DEMO_PASSWORD;
+use app::backend::config::Config;
+use app::backend::demo::DEMO_PASSWORD;
 use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -132,7 +132,7 @@ fn build_template() -> PathBuf {
         let state = server::build_state(test_config(&path), leptos_options())
             .await
             .expect("the template database opens");
-        let loaded = app::server::demo::load_if_empty(&state.db)
+        let loaded = app::backend::demo::load_if_empty(&state.db)
             .await
             .expect("the demo data loads");
         assert!(loaded, "the template starts empty");

@@ -128,7 +128,7 @@ async fn fill(app: &TestApp, officer: &Client) {
         .execute(&app.db)
         .await
         .unwrap();
-    app::server::counts::rebuild(&mut app.db.acquire().await.unwrap())
+    app::backend::counts::rebuild(&mut app.db.acquire().await.unwrap())
         .await
         .unwrap();
 }

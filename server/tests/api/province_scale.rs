@@ -181,7 +181,9 @@ async fn a_committed_file_is_emptied_and_a_stale_upload_is_deleted() {
     );
 
     // Act: the retention rule runs (the server runs it every hour)
-    let removed = app::server::imports::purge_stale(&app.db, 7).await.unwrap();
+    let removed = app::features::imports::store::purge_stale(&app.db, 7)
+        .await
+        .unwrap();
 
     // Assert: the stale file is gone, today's is kept and still previews
     assert_eq!(removed, 1);
@@ -331,7 +333,7 @@ impl Process {
             base: self.base.clone(),
         };
         let res = client
-            .login(username, app::server::demo::DEMO_PASSWORD)
+            .login(username, app::backend::demo::DEMO_PASSWORD)
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         client

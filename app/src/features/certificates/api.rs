@@ -9,7 +9,11 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::store;
 #[cfg(feature = "ssr")]
-use crate::{domain::auth::Permission, server::auth::as_caller_with, server::error::with_status};
+use crate::backend::error::with_status;
+#[cfg(feature = "ssr")]
+use crate::backend::session::as_caller_with;
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
 
 /// The certificate of one recognised registration.
 #[server(prefix = "/api", endpoint = "cycle/certificate", input = Json)]
@@ -34,7 +38,7 @@ pub async fn list_certificates(decision_id: i64) -> Result<Vec<CertificateView>,
 pub async fn verify(code: String) -> Result<PublicRecognition, AppError> {
     with_status(
         async move {
-            let state = crate::server::AppState::current()?;
+            let state = crate::backend::AppState::current()?;
             store::verify(&state.db, &code).await
         }
         .await,

@@ -13,10 +13,10 @@
 use super::api::{find_certificate, list_certificates, verify};
 use super::types::{CertificateView, PublicRecognition};
 use crate::app::urlencode;
-use crate::components::{use_lang, ErrorAlert, Guard};
-use crate::domain::auth::Permission;
+use crate::domain::roles::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::ui::{use_lang, ErrorAlert, Guard};
 use crate::vietnam_time::format_date;
 use crate::vietnam_time::this_year;
 use chrono::Datelike;
@@ -205,11 +205,8 @@ pub fn CertificatePage() -> impl IntoView {
             match id {
                 Some(id) => find_certificate(id).await,
                 None => {
-                    crate::components::settled(Err(AppError::not_found(
-                        "giấy công nhận",
-                        "Certificate",
-                    )))
-                    .await
+                    crate::ui::settled(Err(AppError::not_found("giấy công nhận", "Certificate")))
+                        .await
                 }
             }
         },
@@ -255,8 +252,7 @@ pub fn DecisionCertificatesPage() -> impl IntoView {
             match id {
                 Some(id) => list_certificates(id).await,
                 None => {
-                    crate::components::settled(Err(AppError::not_found("quyết định", "Decision")))
-                        .await
+                    crate::ui::settled(Err(AppError::not_found("quyết định", "Decision"))).await
                 }
             }
         },

@@ -3,15 +3,15 @@
 //! commune, title, year and decision, nothing else).
 
 use super::types::{CertificateView, PublicRecognition};
-use crate::domain::auth::{Permission, SessionUser};
+use crate::backend::db::{Conn, Db, Pool};
+use crate::backend::error::internal;
+use crate::backend::session::require_at;
+use crate::backend::state::AppState;
 use crate::domain::criteria::TitleKind;
 use crate::domain::org::{path_ids, OrgLevel};
+use crate::domain::roles::{Permission, SessionUser};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
-use crate::server::auth::require_at;
-use crate::server::db::{Conn, Db, Pool};
-use crate::server::error::internal;
-use crate::server::state::AppState;
 use sqlx::QueryBuilder;
 
 #[derive(sqlx::FromRow)]

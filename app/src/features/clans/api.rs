@@ -10,10 +10,11 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::store;
 #[cfg(feature = "ssr")]
-use crate::{
-    domain::auth::Permission,
-    server::{auth::as_caller_with, org_units},
-};
+use crate::backend::scope;
+#[cfg(feature = "ssr")]
+use crate::backend::session::as_caller_with;
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
 
 /// One page of clans within the caller's scope.
 #[server(prefix = "/api", endpoint = "clans/list", input = Json)]
@@ -21,8 +22,7 @@ pub async fn list_clans(query: ListQuery) -> Result<Page<ClanRow>, AppError> {
     as_caller_with(Permission::ReadRegistry, |state, user| async move {
         let query = query.clamped();
         let scopes =
-            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
-                .await?;
+            scope::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
         store::list(&state.db, &scopes, &query).await
     })
     .await

@@ -1,17 +1,17 @@
 //! Clan (dòng họ) list and form: name, commune, representative and member households.
 
 use super::api::{create_clan, find_clan, list_clans, set_clan_active, update_clan};
-use crate::components::{
+use crate::domain::listing::ListQuery;
+use crate::domain::org::OrgLevel;
+use crate::domain::registry::{Clan, ClanInput, HouseholdRef};
+use crate::domain::roles::Permission;
+use crate::error::AppError;
+use crate::features::households::api::list_households;
+use crate::ui::{
     active_switch_action, field_class, field_error, list_query_from, list_query_string,
     record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
     RecordFormActions, RecordFormPage, UnitSelect,
 };
-use crate::domain::auth::Permission;
-use crate::domain::listing::ListQuery;
-use crate::domain::org::OrgLevel;
-use crate::domain::registry::{Clan, ClanInput, HouseholdRef};
-use crate::error::AppError;
-use crate::features::households::api::list_households;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -24,10 +24,8 @@ pub fn ClanListPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
-    let units = crate::components::unit_filter_resource(
-        move || query.get().unit_id,
-        Some(OrgLevel::Commune),
-    );
+    let units =
+        crate::ui::unit_filter_resource(move || query.get().unit_id, Some(OrgLevel::Commune));
     let data = Resource::new(move || query.get(), list_clans);
     view! {
         <Title text=lang.t("Dòng họ", "Clans") />
@@ -97,9 +95,9 @@ pub fn ClanListPage() -> impl IntoView {
 
 #[component]
 pub fn ClanFormPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(
+    crate::ui::provide_unit_options(&[(
         Some(OrgLevel::Commune),
-        crate::components::page_user_can(Permission::WriteRegistry),
+        crate::ui::page_user_can(Permission::WriteRegistry),
     )]);
     view! {
         <RecordFormPage title=("Dòng họ", "Clan") back_href=BASE load=find_clan
@@ -168,7 +166,7 @@ fn ClanForm(clan: Option<Clan>, can_write: bool) -> impl IntoView {
         move || (commune_id.get(), search.get()),
         |(commune, q)| async move {
             if commune <= 0 || q.trim().chars().count() < 2 {
-                return crate::components::settled(Ok(vec![])).await;
+                return crate::ui::settled(Ok(vec![])).await;
             }
             list_households(ListQuery {
                 unit_id: Some(commune),

@@ -2,19 +2,20 @@
 //! a clan's member households are kept with it.
 
 use super::types::ClanRow;
+use crate::backend::audit::{self, Change};
+use crate::backend::counts::{self, Counted};
+use crate::backend::db::{self, push_order, Conn, Db, Pool};
+use crate::backend::scope::push_scope_filter;
+use crate::backend::session::require_at;
+use crate::backend::switch::{self, Switch};
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{path_is_within, OrgLevel, OrgUnit};
 use crate::domain::registry::{Clan, ClanInput, HouseholdRef};
+use crate::domain::roles::{Permission, SessionUser};
 use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
-use crate::server::audit::{self, Change};
-use crate::server::auth::require_at;
-use crate::server::counts::{self, Counted};
-use crate::server::db::{self, push_order, Conn, Db, Pool};
-use crate::server::org_units::{self, push_scope_filter};
-use crate::server::switch::{self, Switch};
+use crate::features::org_units::store as org_units;
 use sqlx::QueryBuilder;
 
 // ---------------------------------------------------------------------------------------------
@@ -302,7 +303,7 @@ pub async fn update(
     }
     write_clan_members(&mut tx, id, &input.household_ids).await?;
     // A clan moved to another commune takes its open dossiers (and their counts) along.
-    crate::server::subject_moves::move_open_registrations(
+    crate::backend::subject_moves::move_open_registrations(
         &mut tx,
         crate::domain::criteria::SubjectKind::Clan,
         id,

@@ -10,7 +10,9 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::store;
 #[cfg(feature = "ssr")]
-use crate::{domain::auth::Permission, server::auth::as_caller, server::auth::as_caller_with};
+use crate::backend::session::{as_caller, as_caller_with};
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
 
 /// All criteria sets, newest versions first.
 #[server(prefix = "/api", endpoint = "sets/list", input = Json)]

@@ -11,14 +11,14 @@ use super::api::{
     update_set,
 };
 use super::types::{OwnerChoice, StoredSet};
-use crate::components::{use_lang, ErrorAlert, Guard};
-use crate::domain::auth::Permission;
 use crate::domain::criteria::{
     validate_set, CriteriaSet, Criterion, GradeBand, Indicator, IndicatorKind, ResultRule,
     SetStatus, Verification,
 };
+use crate::domain::roles::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::ui::{use_lang, ErrorAlert, Guard};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -125,7 +125,7 @@ pub fn CriteriaSetPage() -> impl IntoView {
     let stored = Resource::new(move || id.get(), find_set);
     // Created at the top, and only for administrators (a plain value known before rendering),
     // so the server and the browser number the page's resources alike.
-    let owners = crate::components::page_user_can(Permission::ManageCriteria)
+    let owners = crate::ui::page_user_can(Permission::ManageCriteria)
         .then(|| Resource::new(|| (), |_| list_owner_choices()));
     view! {
         <Title text=lang.t("Bộ tiêu chí", "Criteria set") />
@@ -204,7 +204,7 @@ fn SetView(stored: StoredSet, can_manage: bool, choices: Vec<OwnerChoice>) -> im
     let navigate = use_navigate();
     let copy = Action::new(move |(id, owner): &(i64, Option<i64>)| copy_set(*id, *owner));
     // Default: the administrator's own assignment unit when it may issue sets, else the first.
-    let own_units: Vec<i64> = crate::components::use_page_user()
+    let own_units: Vec<i64> = crate::ui::use_page_user()
         .ok()
         .flatten()
         .map(|u| {
@@ -407,7 +407,7 @@ fn SetEditor(stored: StoredSet) -> impl IntoView {
     });
     let publish = Action::new(move |_: &()| publish_set(id, row_version.get_untracked()));
     Effect::new(move |_| match publish.value().get() {
-        Some(Ok(_)) => crate::components::hard_navigate(&format!("/tieu-chi/{id}")),
+        Some(Ok(_)) => crate::ui::hard_navigate(&format!("/tieu-chi/{id}")),
         Some(Err(e)) => message.set(Some(Err(e))),
         None => {}
     });

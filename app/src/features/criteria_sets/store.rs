@@ -3,17 +3,17 @@
 //! (its owner unit within their scope; a national set needs the whole tree).
 
 use super::types::{OwnerChoice, SetSummary, StoredSet};
+use crate::backend::audit::{self, Change};
+use crate::backend::db::{self, Conn, Db, Pool};
+use crate::backend::error::internal;
+use crate::backend::scope::push_scope_filter;
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::catalog::shipped_sets;
 use crate::domain::criteria::{may_own_sets, validate_set, CriteriaSet, SetStatus, TitleKind};
 use crate::domain::org::OrgLevel;
+use crate::domain::roles::{Permission, SessionUser};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::Msg;
-use crate::server::audit::{self, Change};
-use crate::server::db::{self, Conn, Db, Pool};
-use crate::server::error::internal;
-use crate::server::org_units::push_scope_filter;
 use sqlx::QueryBuilder;
 
 /// Stores the criteria sets shipped with the product that the database does not have yet (by

@@ -8,7 +8,9 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::store;
 #[cfg(feature = "ssr")]
-use crate::{domain::auth::Permission, server::auth::as_caller_with};
+use crate::backend::session::as_caller_with;
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
 
 /// Issues one recognition decision covering many approved evaluations.
 #[server(prefix = "/api", endpoint = "cycle/decide", input = Json)]

@@ -11,18 +11,18 @@
 
 use super::api::{issue_decision, list_decisions};
 use super::types::{DecisionInput, DecisionView};
-use crate::api::org_units::UnitOption;
-use crate::components::{
-    field_class, field_error, unit_options_resource, use_lang, ErrorAlert, Guard, UnitSelect,
-};
-use crate::domain::auth::Permission;
 use crate::domain::criteria::TitleKind;
 use crate::domain::org::OrgLevel;
+use crate::domain::roles::Permission;
 use crate::domain::workflow::{four_eyes_refusal, Transition};
 use crate::error::{AppError, FieldError};
+use crate::features::org_units::types::UnitOption;
 use crate::features::registrations::api::list_queues;
 use crate::features::registrations::types::{Queues, RegistrationRow};
 use crate::i18n::Lang;
+use crate::ui::{
+    field_class, field_error, unit_options_resource, use_lang, ErrorAlert, Guard, UnitSelect,
+};
 use crate::vietnam_time::format_date;
 use crate::vietnam_time::this_year;
 use leptos::prelude::*;
@@ -114,7 +114,7 @@ fn authority_for(unit_name: &str) -> String {
 /// Decisions page: filters, the issuing form (reviewers) and the decisions of the year.
 #[component]
 pub fn DecisionsPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(None, false)]);
+    crate::ui::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let query = use_query_map();
     let filters = Memo::new(move |_| Filters::from_query(&query.read()));

@@ -3,18 +3,18 @@
 //! it) with a verification code for each recognition, and a year's decisions in scope.
 
 use super::types::{DecisionInput, DecisionView};
+use crate::backend::audit::{self, Change};
+use crate::backend::db::{self, Conn, Db, Pool};
+use crate::backend::error::internal;
+use crate::backend::session::require_at;
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::criteria::TitleKind;
+use crate::domain::roles::{Permission, SessionUser};
 use crate::domain::workflow::{next_state, refusal, Transition};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::features::evaluations::store::require_other_person;
 use crate::features::registrations::store::{load_registration, set_state};
 use crate::i18n::Lang;
-use crate::server::audit::{self, Change};
-use crate::server::auth::require_at;
-use crate::server::db::{self, Conn, Db, Pool};
-use crate::server::error::internal;
 use sqlx::QueryBuilder;
 
 /// Letters and digits that cannot be confused when read aloud or typed from paper.

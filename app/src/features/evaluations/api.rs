@@ -1,6 +1,6 @@
 //! The evaluations' server functions: start, find, update (the server scores again from the
 //! raw answers), the review steps, and removing an evidence file. Evidence is uploaded through
-//! the plain HTTP route `/attachments` (see `crate::server::http`).
+//! the plain HTTP route `/attachments` (see `crate::backend::http`).
 
 use super::types::{EvaluationInput, EvaluationSaved, EvaluationView, StepInput};
 use crate::error::AppError;
@@ -10,7 +10,9 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::store;
 #[cfg(feature = "ssr")]
-use crate::{domain::auth::Permission, server::auth::as_caller, server::auth::as_caller_with};
+use crate::backend::session::{as_caller, as_caller_with};
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
 
 /// Opens (creating if needed) the evaluation of a registration; returns its id.
 #[server(prefix = "/api", endpoint = "cycle/start", input = Json)]

@@ -22,13 +22,13 @@ use super::types::{
     AttachmentView, CommentView, CriterionComment, EvaluationInput, EvaluationSaved,
     EvaluationView, StepInput,
 };
-use crate::components::{state_badge, use_lang, ErrorAlert, Guard};
-use crate::domain::auth::Permission;
 use crate::domain::criteria::{Answer, Answers, CriteriaSet, IndicatorKind};
+use crate::domain::roles::Permission;
 use crate::domain::scoring::{check_answers, score, AnswerError, ScoreResult};
 use crate::domain::workflow::{CycleState, Transition};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Lang, Msg};
+use crate::ui::{state_badge, use_lang, ErrorAlert, Guard};
 use conflict::{ConflictAlert, RestoreOffer};
 use criteria::{CommentBox, CriterionSection, ReadOnlyNotice};
 use leptos::prelude::*;

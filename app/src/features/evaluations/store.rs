@@ -6,9 +6,13 @@
 pub mod evidence;
 
 use super::types::{CommentView, EvaluationInput, EvaluationSaved, EvaluationView, StepInput};
+use crate::backend::audit::{self, Change};
+use crate::backend::db::{self, Conn, Pool};
+use crate::backend::error::internal;
+use crate::backend::session::require_at;
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::criteria::{pick_set_for_unit, Answers};
+use crate::domain::roles::{Permission, SessionUser};
 use crate::domain::scoring::score;
 use crate::domain::workflow::{four_eyes_refusal, next_state, refusal, Transition};
 use crate::error::{AppError, AppResult, FieldError};
@@ -17,10 +21,6 @@ use crate::features::registrations::store::{
     load_registration, registration_of_evaluation, set_state,
 };
 use crate::i18n::{Lang, Msg};
-use crate::server::audit::{self, Change};
-use crate::server::auth::require_at;
-use crate::server::db::{self, Conn, Pool};
-use crate::server::error::internal;
 use evidence::attachments_of;
 use std::collections::BTreeMap;
 

@@ -9,14 +9,15 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use {
-    super::store,
-    crate::{
-        domain::auth::Permission,
-        server::{auth::as_caller_with, org_units},
-        vietnam_time::this_year,
-    },
-};
+use super::store;
+#[cfg(feature = "ssr")]
+use crate::backend::scope;
+#[cfg(feature = "ssr")]
+use crate::backend::session::as_caller_with;
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
+#[cfg(feature = "ssr")]
+use crate::vietnam_time::this_year;
 
 /// One page of households within the caller's scope (or the chosen unit's subtree).
 #[server(prefix = "/api", endpoint = "households/list", input = Json)]
@@ -24,8 +25,7 @@ pub async fn list_households(query: ListQuery) -> Result<Page<HouseholdRow>, App
     as_caller_with(Permission::ReadRegistry, |state, user| async move {
         let query = query.clamped();
         let scopes =
-            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
-                .await?;
+            scope::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
         store::list(&state.db, &scopes, &query).await
     })
     .await

@@ -4,15 +4,15 @@
 use super::api::{
     create_household, find_household, list_households, set_household_active, update_household,
 };
-use crate::components::{
+use crate::domain::org::OrgLevel;
+use crate::domain::registry::{Household, HouseholdInput, Member};
+use crate::domain::roles::Permission;
+use crate::error::AppError;
+use crate::ui::{
     active_switch_action, field_class, field_error, list_query_from, list_query_string,
     record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
     RecordFormActions, RecordFormPage, UnitSelect,
 };
-use crate::domain::auth::Permission;
-use crate::domain::org::OrgLevel;
-use crate::domain::registry::{Household, HouseholdInput, Member};
-use crate::error::AppError;
 use crate::vietnam_time::this_year;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +26,7 @@ pub fn HouseholdListPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
-    let units = crate::components::unit_filter_resource(move || query.get().unit_id, None);
+    let units = crate::ui::unit_filter_resource(move || query.get().unit_id, None);
     let data = Resource::new(move || query.get(), list_households);
     view! {
         <Title text=lang.t("Hộ gia đình", "Households") />
@@ -236,9 +236,9 @@ enum SaveState {
 
 #[component]
 pub fn HouseholdFormPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(
+    crate::ui::provide_unit_options(&[(
         Some(OrgLevel::Village),
-        crate::components::page_user_can(Permission::WriteRegistry),
+        crate::ui::page_user_can(Permission::WriteRegistry),
     )]);
     view! {
         <RecordFormPage title=("Hộ gia đình", "Household") back_href=BASE load=find_household

@@ -1,17 +1,17 @@
 //! Households: list, read, create, update, deactivate, all scoped to the caller's org units.
 
+use crate::backend::audit::{self, Change};
+use crate::backend::counts::{self, Counted};
+use crate::backend::db::{self, Conn, Db, Pool};
+use crate::backend::session::require_at;
+use crate::backend::switch::{self, Switch};
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::org::OrgLevel;
 use crate::domain::registry::{household_duplicate_key, Household, HouseholdInput, Member};
+use crate::domain::roles::{Permission, SessionUser};
 use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
-use crate::server::audit::{self, Change};
-use crate::server::auth::require_at;
-use crate::server::counts::{self, Counted};
-use crate::server::db::{self, Conn, Db, Pool};
-use crate::server::org_units;
-use crate::server::switch::{self, Switch};
+use crate::features::org_units::store as org_units;
 use sqlx::QueryBuilder;
 
 pub use super::types::HouseholdRow;
@@ -490,7 +490,7 @@ pub async fn update(
     write_members(&mut tx, id, &input.members).await?;
     reindex_for_search(&mut tx, id, &old_search_key).await?;
     // A household that moved village takes its open dossiers (and their counts) along.
-    crate::server::subject_moves::move_open_registrations(
+    crate::backend::subject_moves::move_open_registrations(
         &mut tx,
         crate::domain::criteria::SubjectKind::Household,
         id,

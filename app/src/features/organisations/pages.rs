@@ -4,16 +4,16 @@ use super::api::{
     create_organisation, find_organisation, list_organisations, set_organisation_active,
     update_organisation,
 };
-use crate::components::{
+use crate::domain::listing::ListQuery;
+use crate::domain::org::OrgLevel;
+use crate::domain::registry::{Organisation, OrganisationInput, OrganisationKind};
+use crate::domain::roles::Permission;
+use crate::error::AppError;
+use crate::ui::{
     active_switch_action, field_class, field_error, list_query_from, list_query_string,
     record_save_action, sort_header, use_lang, ErrorAlert, Guard, ListToolbar, Pager,
     RecordFormActions, RecordFormPage, UnitSelect,
 };
-use crate::domain::auth::Permission;
-use crate::domain::listing::ListQuery;
-use crate::domain::org::OrgLevel;
-use crate::domain::registry::{Organisation, OrganisationInput, OrganisationKind};
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -26,7 +26,7 @@ pub fn OrganisationListPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_query_map();
     let query = Memo::new(move |_| list_query_from(&params.read()));
-    let units = crate::components::unit_filter_resource(move || query.get().unit_id, None);
+    let units = crate::ui::unit_filter_resource(move || query.get().unit_id, None);
     let data = Resource::new(move || query.get(), list_organisations);
     view! {
         <Title text=lang.t("Cơ quan, đơn vị", "Organisations") />
@@ -89,10 +89,7 @@ pub fn OrganisationListPage() -> impl IntoView {
 
 #[component]
 pub fn OrganisationFormPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(
-        None,
-        crate::components::page_user_can(Permission::WriteRegistry),
-    )]);
+    crate::ui::provide_unit_options(&[(None, crate::ui::page_user_can(Permission::WriteRegistry))]);
     view! {
         <RecordFormPage title=("Đơn vị", "Unit") back_href=BASE load=find_organisation
             form=|record, can_write| view! { <OrganisationForm org=record can_write /> } />

@@ -1,19 +1,20 @@
 //! The organisations' store (cơ quan, trường học, doanh nghiệp — "đơn vị" for the title Đơn vị
 //! học tập): list, find, create, update, set active, scoped to the managing unit.
 
+use crate::backend::audit::{self, Change};
+use crate::backend::counts::{self, Counted};
+use crate::backend::db::{self, push_order, Conn, Db, Pool};
+use crate::backend::scope::push_scope_filter;
+use crate::backend::session::require_at;
+use crate::backend::switch::{self, Switch};
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{OrgLevel, OrgUnit};
 use crate::domain::registry::{Organisation, OrganisationInput, OrganisationKind};
+use crate::domain::roles::{Permission, SessionUser};
 use crate::domain::text::search_key;
 use crate::error::{AppError, AppResult};
-use crate::server::audit::{self, Change};
-use crate::server::auth::require_at;
-use crate::server::counts::{self, Counted};
-use crate::server::db::{self, push_order, Conn, Db, Pool};
-use crate::server::org_units::{self, push_scope_filter};
-use crate::server::switch::{self, Switch};
+use crate::features::org_units::store as org_units;
 use sqlx::QueryBuilder;
 
 #[derive(sqlx::FromRow)]
@@ -223,7 +224,7 @@ pub async fn update(
         return Err(AppError::conflict(serde_json::to_string(&before).ok()));
     }
     // An organisation given another managing unit takes its open dossiers along.
-    crate::server::subject_moves::move_open_registrations(
+    crate::backend::subject_moves::move_open_registrations(
         &mut tx,
         crate::domain::criteria::SubjectKind::Organisation,
         id,

@@ -13,10 +13,11 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::store;
 #[cfg(feature = "ssr")]
-use crate::{
-    domain::auth::Permission,
-    server::{auth::as_caller, auth::as_caller_with, org_units},
-};
+use crate::backend::scope;
+#[cfg(feature = "ssr")]
+use crate::backend::session::{as_caller, as_caller_with};
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
 
 /// Subjects of a title within an org unit (e.g. the households of a village), with whether each
 /// is already registered for `year`.
@@ -28,8 +29,7 @@ pub async fn list_candidates(
 ) -> Result<Vec<Candidate>, AppError> {
     as_caller_with(Permission::ReadRegistry, |state, user| async move {
         let scopes =
-            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, Some(unit_id))
-                .await?;
+            scope::list_scopes(&state.db, &user, Permission::ReadRegistry, Some(unit_id)).await?;
         store::list_candidates(&state.db, &scopes, year, title_kind).await
     })
     .await
@@ -60,8 +60,7 @@ pub async fn list_registrations(
 ) -> Result<Page<RegistrationRow>, AppError> {
     as_caller_with(Permission::ReadRegistry, |state, user| async move {
         let scopes =
-            org_units::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id)
-                .await?;
+            scope::list_scopes(&state.db, &user, Permission::ReadRegistry, query.unit_id).await?;
         store::list(&state.db, &scopes, &query).await
     })
     .await

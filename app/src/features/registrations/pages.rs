@@ -6,15 +6,15 @@
 
 use super::api::{list_candidates, list_registrations, register, unregister};
 use super::types::{Candidate, RegisterInput, RegisterOutcome, RegistrationQuery, RegistrationRow};
-use crate::components::state_badge;
-use crate::components::{use_lang, ErrorAlert, Guard, UnitSelect};
-use crate::domain::auth::Permission;
 use crate::domain::criteria::{SubjectKind, TitleKind};
 use crate::domain::listing::Page;
+use crate::domain::roles::Permission;
 use crate::domain::workflow::CycleState;
 use crate::error::AppError;
 use crate::features::evaluations::api::start_evaluation;
 use crate::i18n::{format_int, Lang};
+use crate::ui::state_badge;
+use crate::ui::{use_lang, ErrorAlert, Guard, UnitSelect};
 use crate::vietnam_time::this_year;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -201,7 +201,7 @@ type RegistrationsResource = Resource<Result<Page<RegistrationRow>, AppError>>;
 /// `/dang-ky`: register subjects for a title and year, and see (and print) who is registered.
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(None, false)]);
+    crate::ui::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let params = use_query_map();
     let filter = Memo::new(move |_| RegFilter::from_params(&params.read()));
@@ -212,7 +212,7 @@ pub fn RegistrationPage() -> impl IntoView {
             if f.unit > 0 {
                 list_candidates(f.year, f.kind, f.unit).await.map(Some)
             } else {
-                crate::components::settled(Ok(None)).await
+                crate::ui::settled(Ok(None)).await
             }
         },
     );

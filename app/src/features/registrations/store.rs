@@ -6,21 +6,21 @@
 use super::types::{
     Candidate, Queues, RegisterInput, RegisterOutcome, RegistrationQuery, RegistrationRow,
 };
+use crate::backend::audit::{self, Change};
+use crate::backend::db::{self, Conn, Db, Pool};
+use crate::backend::error::internal;
+use crate::backend::rollups::bump;
+use crate::backend::scope::push_scope_filter;
+use crate::backend::session::require_at;
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Permission, SessionUser};
 use crate::domain::criteria::{SubjectKind, TitleKind};
 use crate::domain::listing::Page;
 use crate::domain::org::OrgLevel;
+use crate::domain::roles::{Permission, SessionUser};
 use crate::domain::text::search_key;
 use crate::domain::workflow::CycleState;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::server::audit::{self, Change};
-use crate::server::auth::require_at;
-use crate::server::db::{self, Conn, Db, Pool};
-use crate::server::error::internal;
-use crate::server::org_units::push_scope_filter;
-use crate::server::rollups::bump;
 use sqlx::QueryBuilder;
 
 /// A subject that can hold a title, as the registration records it.

@@ -2,16 +2,17 @@
 //! scope. Each checks the caller, then makes one `store` call.
 
 use super::types::{NewUser, UserRow};
-use crate::domain::auth::Role;
+use crate::domain::roles::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use {
-    super::store,
-    crate::{domain::auth::Permission, server::auth::as_caller_with},
-};
+use super::store;
+#[cfg(feature = "ssr")]
+use crate::backend::session::as_caller_with;
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
 
 /// Users visible to the administrator, filtered by `q` (username or name, accents ignored).
 #[server(prefix = "/api", endpoint = "users/list", input = Json)]

@@ -4,9 +4,9 @@ use super::api::{
     add_assignment, create_user, list_users, remove_assignment, reset_password, set_user_active,
 };
 use super::types::{NewUser, UserRow};
-use crate::components::{field_class, field_error, use_lang, ErrorAlert, Guard, UnitSelect};
-use crate::domain::auth::{Permission, Role};
+use crate::domain::roles::{Permission, Role};
 use crate::error::AppError;
+use crate::ui::{field_class, field_error, use_lang, ErrorAlert, Guard, UnitSelect};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -26,7 +26,7 @@ fn role_select(value: RwSignal<Role>, id: impl Into<String>) -> impl IntoView {
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    crate::components::provide_unit_options(&[(None, false)]);
+    crate::ui::provide_unit_options(&[(None, false)]);
     let lang = use_lang();
     let search = RwSignal::new(String::new());
     let changes = RwSignal::new(0u32);

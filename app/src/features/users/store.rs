@@ -1,15 +1,16 @@
 //! User accounts and role assignments, managed by administrators within their scope.
 
 use super::types::{NewUser, UserRow};
+use crate::backend::audit::{self, Change};
+use crate::backend::db::{self, Pool};
+use crate::backend::passwords::{check_new_password, hash_password_blocking};
+use crate::backend::session::require_at;
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Assignment, Permission, Role, SessionUser};
 use crate::domain::org::path_is_within;
+use crate::domain::roles::{Assignment, Permission, Role, SessionUser};
 use crate::domain::text::{clean, search_key};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::server::audit::{self, Change};
-use crate::server::auth::{check_new_password, hash_password_blocking, require_at};
-use crate::server::db::{self, Pool};
-use crate::server::org_units;
+use crate::features::org_units::store as org_units;
 
 /// Users with at least one assignment inside the caller's user-management scope, matching `q`.
 pub async fn list(pool: &Pool, admin: &SessionUser, q: &str) -> AppResult<Vec<UserRow>> {

@@ -1,7 +1,7 @@
 //! The users' wire types. Roles, assignments and the signed-in user are in
-//! `crate::domain::auth`.
+//! `crate::domain::roles`.
 
-use crate::domain::auth::{Assignment, Role};
+use crate::domain::roles::{Assignment, Role};
 use serde::{Deserialize, Serialize};
 
 /// A user as the administration page shows it.

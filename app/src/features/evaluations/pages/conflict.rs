@@ -1,12 +1,11 @@
 //! The evaluation form's recovery pieces: the offer to restore answers kept on this device,
 //! and the alert that shows the server's values after a conflicting save.
 
-use super::local_draft;
-use super::local_draft::LocalDraft;
+use super::local_draft::{self, LocalDraft};
 use super::{Conflict, Form, PageCtl};
-use crate::components::use_lang;
 use crate::domain::criteria::Answer;
 use crate::i18n::Lang;
+use crate::ui::use_lang;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 

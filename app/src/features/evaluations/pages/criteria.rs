@@ -3,11 +3,11 @@
 
 use super::evidence::Evidence;
 use super::{dom_id, Form};
-use crate::components::use_lang;
 use crate::domain::criteria::{Criterion, Indicator, IndicatorKind};
 use crate::domain::workflow::CycleState;
 use crate::features::evaluations::types::CommentView;
 use crate::i18n::Lang;
+use crate::ui::use_lang;
 use crate::vietnam_time;
 use leptos::prelude::*;
 

@@ -2,13 +2,13 @@
 //! for type and size in the browser first; the server checks again).
 
 use super::{dom_id, Form};
-#[cfg(feature = "hydrate")]
-use crate::components::upload_file;
-use crate::components::{use_lang, ErrorAlert};
 use crate::error::AppError;
 use crate::features::evaluations::api::delete_attachment;
 #[cfg(feature = "hydrate")]
 use crate::features::evaluations::types::AttachmentView;
+#[cfg(feature = "hydrate")]
+use crate::ui::upload_file;
+use crate::ui::{use_lang, ErrorAlert};
 use leptos::prelude::*;
 
 /// Largest evidence file; mirrors the server's limit so a 30 MB photo is refused before it

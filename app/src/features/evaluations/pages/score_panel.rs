@@ -2,10 +2,10 @@
 //! criterion, recomputed in the browser with the server's own scoring function.
 
 use super::{Conflict, Form};
-use crate::components::use_lang;
 use crate::domain::criteria::{Grade, ResultRule};
 use crate::domain::scoring::{ScoreResult, Verdict};
 use crate::error::AppError;
+use crate::ui::use_lang;
 use leptos::prelude::*;
 
 pub(super) fn verdict_class(result: &ScoreResult) -> &'static str {

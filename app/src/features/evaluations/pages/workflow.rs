@@ -2,10 +2,10 @@
 //! unlock with a reason, each offered only to whom the cycle and the four-eyes rule allow.
 
 use super::Form;
-use crate::components::{use_lang, ErrorAlert};
 use crate::domain::workflow::{four_eyes_refusal, CycleState, Transition};
 use crate::error::AppError;
 use crate::features::evaluations::types::CriterionComment;
+use crate::ui::{use_lang, ErrorAlert};
 use leptos::prelude::*;
 
 #[component]

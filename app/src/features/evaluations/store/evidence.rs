@@ -2,16 +2,16 @@
 //! their names), kept in the database with their SHA-256, read only within the caller's scope.
 
 use super::{load_evaluation, record_contributor};
+use crate::backend::audit::{self, Change};
+use crate::backend::db::{self, Conn, Pool};
+use crate::backend::error::internal;
+use crate::backend::session::require_at;
 use crate::domain::audit::{AuditAction, AuditEntity};
-use crate::domain::auth::{Permission, SessionUser};
+use crate::domain::roles::{Permission, SessionUser};
 use crate::error::{AppError, AppResult};
 use crate::features::criteria_sets::store::load_set;
 use crate::features::evaluations::types::AttachmentView;
 use crate::features::registrations::store::registration_of_evaluation;
-use crate::server::audit::{self, Change};
-use crate::server::auth::require_at;
-use crate::server::db::{self, Conn, Pool};
-use crate::server::error::internal;
 
 /// The evidence files of an evaluation.
 pub async fn attachments_of(conn: &mut Conn, evaluation_id: i64) -> AppResult<Vec<AttachmentView>> {

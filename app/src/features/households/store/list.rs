@@ -18,11 +18,11 @@
 //! indexed), which is far beyond what anyone pages through; narrowing the list goes further.
 
 use super::{HouseholdRow, ListRow};
+use crate::backend::counts::{self, Counted};
+use crate::backend::db::{Conn, Db, Pool};
+use crate::backend::scope::push_scope_filter;
 use crate::domain::listing::{ListQuery, Page};
 use crate::error::{AppError, AppResult};
-use crate::server::counts::{self, Counted};
-use crate::server::db::{Conn, Db, Pool};
-use crate::server::org_units::push_scope_filter;
 use sqlx::QueryBuilder;
 
 /// At most this many households in scope: read them all.
@@ -302,10 +302,10 @@ pub async fn export(
     scopes: &[String],
     q: &ListQuery,
     limit: i64,
-    book: &crate::server::export::StreamedWorkbook,
+    book: &crate::backend::export::StreamedWorkbook,
     to_cells: impl Fn(HouseholdRow) -> Vec<String>,
 ) -> AppResult<()> {
-    use crate::server::export::CHUNK;
+    use crate::backend::export::CHUNK;
     use futures_util::TryStreamExt;
     let words = q.search_words();
     let chosen = {

@@ -3,12 +3,12 @@
 //! they review.
 
 use super::{score_text, OpenEvaluation};
-use crate::components::{state_badge, use_lang, ErrorAlert, Guard};
-use crate::domain::auth::Permission;
+use crate::domain::roles::Permission;
 use crate::error::AppError;
 use crate::features::registrations::api::list_queues;
 use crate::features::registrations::types::{Queues, RegistrationRow};
 use crate::i18n::Lang;
+use crate::ui::{state_badge, use_lang, ErrorAlert, Guard};
 use crate::vietnam_time::this_year;
 use leptos::prelude::*;
 use leptos_meta::Title;
