@@ -46,7 +46,7 @@ class Server:
             "KH_DEMO": "true",
             "KH_DATABASE_URL": f"sqlite://{self.db_path}",
             "KH_MAX_UPLOAD_MB": "64",
-            "RUST_LOG": env.get("RUST_LOG", "warn,app::server::imports=info"),
+            "RUST_LOG": env.get("RUST_LOG", "warn,app::features::imports=info"),
         })
         env.update(extra_env or {})
         self.log_path = os.path.join(work, "server.log")
@@ -196,9 +196,9 @@ def workdir(name):
 
 
 def binary_arg():
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/server")
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/khuyenhoc-server")
     if not os.access(path, os.X_OK):
-        sys.exit(f"no server binary at {path}: build it with `cargo build --release -p server`")
+        sys.exit(f"no server binary at {path}: build it with `cargo build --release -p khuyenhoc-server`")
     return path
 
 

@@ -35,7 +35,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
-    command: './target/release/server',
+    command: './target/release/khuyenhoc-server',
     cwd: '..',
     url: `http://127.0.0.1:${port}/health`,
     timeout: 120_000,

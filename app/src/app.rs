@@ -19,12 +19,7 @@ use leptos_router::SsrMode;
 fn detect_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        let headers = crate::backend::session::request_headers();
-        let cookie = headers
-            .get(axum::http::header::COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        Lang::from_cookie_header(cookie)
+        crate::backend::cookies::lang_of(&crate::backend::session::request_headers())
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -194,7 +189,11 @@ fn TopBar() -> impl IntoView {
     });
     let lang_href = move |target: Lang| {
         let here = format!("{}{}", location.pathname.get(), location.search.get());
-        format!("/lang/{}?next={}", target.tag(), urlencode(&here))
+        format!(
+            "/lang/{}?{}",
+            target.tag(),
+            crate::ui::query::pair("next", &here)
+        )
     };
     view! {
         <header class="topbar">
@@ -282,20 +281,6 @@ fn LogoutButton() -> impl IntoView {
             {lang.t("Đăng xuất", "Sign out")}
         </button>
     }
-}
-
-/// Percent-encodes a path and query for use inside a query parameter.
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// Shown for any address that matches no page.

@@ -1,7 +1,7 @@
 //! Server-only code (feature `ssr`) that every feature shares: configuration ([`config`]), the
-//! database ([`db`], [`counts`]), sessions and the caller of a request ([`session`],
+//! database ([`db`], [`counts`]), sessions and the caller of a request ([`session`], [`cookies`],
 //! [`passwords`], [`throttle`]), org-unit scope in SQL ([`scope`]), the audit log's writer
-//! ([`audit`]), the shared write steps of registry records ([`switch`], [`subject_moves`],
+//! ([`audit`]), the one version check of an edit ([`versioned`]), the shared write steps of registry records ([`registry_edit`], [`subject_moves`],
 //! [`rollups`]), the .xlsx writer ([`export`]), demo data ([`demo`]) and the plain HTTP routes
 //! ([`http`]).
 //!
@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod cookies;
 pub mod counts;
 pub mod db;
 pub mod demo;
@@ -17,12 +18,13 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod passwords;
+pub mod registry_edit;
 pub mod rollups;
 pub mod scope;
 pub mod session;
 pub mod state;
 pub mod subject_moves;
-pub mod switch;
 pub mod throttle;
+pub mod versioned;
 
 pub use state::AppState;

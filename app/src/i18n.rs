@@ -40,16 +40,6 @@ impl Lang {
             Lang::En => en,
         }
     }
-
-    /// Reads the language from a `Cookie` header value.
-    pub fn from_cookie_header(header: &str) -> Self {
-        header
-            .split(';')
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == "lang")
-            .map(|(_, v)| Lang::from_tag(v))
-            .unwrap_or_default()
-    }
 }
 
 /// A user-facing message in both languages. Errors and validation results carry this so the
@@ -105,12 +95,6 @@ pub fn format_int(lang: Lang, n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cookie_header_picks_lang() {
-        assert_eq!(Lang::from_cookie_header("a=1; lang=en; b=2"), Lang::En);
-        assert_eq!(Lang::from_cookie_header("a=1"), Lang::Vi);
-    }
 
     #[test]
     fn numbers_group_by_thousands() {

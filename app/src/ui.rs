@@ -2,6 +2,7 @@
 //! messages, pager, unit picker, the cycle state badge, small formatting helpers, and the one
 //! file upload with progress ([`upload_file`], browser only).
 
+pub mod query;
 #[cfg(feature = "hydrate")]
 mod upload;
 #[cfg(feature = "hydrate")]
@@ -22,6 +23,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 use leptos_router::params::ParamsMap;
+use query::{to_query, ListParams};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -86,8 +88,8 @@ where
         Ok(Some(_)) => view! { <ErrorAlert error=AppError::forbidden() /> }.into_any(),
         Ok(None) | Err(AppError::Unauthenticated) => {
             let next = format!(
-                "/dang-nhap?next={}",
-                crate::app::urlencode(&location.pathname.get_untracked()),
+                "/dang-nhap?{}",
+                query::pair("next", &location.pathname.get_untracked()),
             );
             view! { <Redirect path=next /> }.into_any()
         }
@@ -211,50 +213,12 @@ pub fn Pager(
 
 /// Reads a list query from the URL query string.
 pub fn list_query_from(params: &ParamsMap) -> ListQuery {
-    ListQuery {
-        unit_id: params
-            .get("unit")
-            .and_then(|v| v.parse().ok())
-            .filter(|id: &i64| *id > 0),
-        q: params.get("q").unwrap_or_default(),
-        sort: params.get("sort").unwrap_or_default(),
-        desc: params.get("desc").is_some_and(|v| v == "1"),
-        page: params.get("page").and_then(|v| v.parse().ok()).unwrap_or(1),
-        per_page: params
-            .get("per")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(crate::domain::listing::DEFAULT_PER_PAGE),
-        include_inactive: params.get("all").is_some_and(|v| v == "1"),
-    }
-    .clamped()
+    ListParams::read(params)
 }
 
-/// The query string (without `?`) that reproduces a list query; the page is left out when 1.
+/// The query string (without `?`) that reproduces a list query; defaults are left out.
 pub fn list_query_string(q: &ListQuery) -> String {
-    use crate::app::urlencode;
-    let mut parts = Vec::new();
-    if let Some(u) = q.unit_id {
-        parts.push(format!("unit={u}"));
-    }
-    if !q.q.is_empty() {
-        parts.push(format!("q={}", urlencode(&q.q)));
-    }
-    if !q.sort.is_empty() {
-        parts.push(format!("sort={}", urlencode(&q.sort)));
-    }
-    if q.desc {
-        parts.push("desc=1".into());
-    }
-    if q.include_inactive {
-        parts.push("all=1".into());
-    }
-    if q.page > 1 {
-        parts.push(format!("page={}", q.page));
-    }
-    if q.per_page != crate::domain::listing::DEFAULT_PER_PAGE {
-        parts.push(format!("per={}", q.per_page));
-    }
-    parts.join("&")
+    to_query(&ListParams::of(q))
 }
 
 /// A sortable column header link: clicking sorts by `key`, clicking again reverses.

@@ -4,7 +4,7 @@
 
 use app::backend::config::Config;
 use app::backend::demo::{DEMO_PASSWORD, DEMO_USERS};
-use server::{shutdown_signal, Application};
+use khuyenhoc_server::{shutdown_signal, Application};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]

@@ -167,12 +167,7 @@ async fn export_list(
     Query(p): Query<ExportParams>,
 ) -> Result<Response, AppError> {
     let lang = if p.lang.is_empty() {
-        Lang::from_cookie_header(
-            headers
-                .get(header::COOKIE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or(""),
-        )
+        crate::backend::cookies::lang_of(&headers)
     } else {
         Lang::from_tag(&p.lang)
     };
@@ -418,10 +413,7 @@ async fn switch_language(Path(tag): Path<String>, Query(p): Query<LangParams>) -
     let lang = Lang::from_tag(&tag);
     // Only a path on this site: never an open redirect (see `domain::redirect`).
     let next = crate::domain::redirect::next_or_home(p.next.as_deref());
-    let cookie = format!(
-        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang.tag()
-    );
+    let cookie = crate::backend::cookies::lang_cookie(lang);
     let mut res = Redirect::to(&next).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);

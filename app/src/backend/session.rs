@@ -9,13 +9,14 @@
 //! ([`SessionLimits`]).
 
 use crate::backend::config::Config;
+use crate::backend::cookies;
 use crate::backend::db::{self, Pool};
 use crate::backend::state::AppState;
 use crate::domain::roles::{Assignment, Permission, Role, SessionUser};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
 use argon2::password_hash::rand_core::OsRng;
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
@@ -101,31 +102,23 @@ pub async fn delete_other_sessions(pool: &Pool, user_id: i64, keep_token: &str) 
 /// The `Set-Cookie` value that stores `token` for `hours` (the absolute limit: the idle timeout
 /// is the server's to enforce).
 pub fn session_cookie(token: &str, hours: i64, secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+    cookies::write(
+        SESSION_COOKIE,
+        token.to_string(),
         hours * 3600,
-        if secure { "; Secure" } else { "" }
+        true,
+        secure,
     )
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
+    cookies::write(SESSION_COOKIE, String::new(), 0, true, secure)
 }
 
-/// The session token sent with a request, if any.
+/// The session token sent with a request, if any (and if it has a token's shape).
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
+    cookies::read(headers, SESSION_COOKIE)
         .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
@@ -311,13 +304,13 @@ pub async fn session_caller() -> AppResult<(AppState, SessionUser)> {
 
 /// Inside a server function: the state and the signed-in user, or `Unauthenticated`; a user
 /// who must change their password first is refused (`Forbidden`).
-pub async fn caller() -> AppResult<(AppState, SessionUser)> {
+async fn caller() -> AppResult<(AppState, SessionUser)> {
     let (state, user) = session_caller().await?;
     Ok((state, require_password_changed(user)?))
 }
 
 /// Inside a server function: the state and the signed-in user holding `permission` somewhere.
-pub async fn caller_with(permission: Permission) -> AppResult<(AppState, SessionUser)> {
+async fn caller_with(permission: Permission) -> AppResult<(AppState, SessionUser)> {
     let (state, user) = caller().await?;
     if user.can(permission) {
         Ok((state, user))

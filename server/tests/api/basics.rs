@@ -179,7 +179,7 @@ async fn pages_send_visitors_to_sign_in_and_refuse_the_wrong_role() {
     assert_eq!(signed_out.status(), StatusCode::FOUND);
     assert_eq!(
         header(&signed_out, "location"),
-        "/dang-nhap?next=/ho-gia-dinh/moi"
+        "/dang-nhap?next=%2Fho-gia-dinh%2Fmoi"
     );
     assert_eq!(wrong_role_status, StatusCode::OK);
     assert!(wrong_role.contains("Không có quyền"), "{wrong_role}");

@@ -7,10 +7,10 @@
 
 use app::backend::config::Config;
 use app::backend::demo::DEMO_PASSWORD;
+use khuyenhoc_server::Application;
 use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use server::Application;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{Connection, SqlitePool};
 use std::path::{Path, PathBuf};
@@ -129,7 +129,7 @@ fn build_template() -> PathBuf {
         .expect("a runtime for the template");
     runtime.block_on(async {
         let started = std::time::Instant::now();
-        let state = server::build_state(test_config(&path), leptos_options())
+        let state = khuyenhoc_server::build_state(test_config(&path), leptos_options())
             .await
             .expect("the template database opens");
         let loaded = app::backend::demo::load_if_empty(&state.db)

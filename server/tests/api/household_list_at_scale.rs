@@ -188,6 +188,29 @@ async fn every_plan_pages_and_searches_exactly_like_a_full_sort() {
             }
         }
     }
+
+    // The page itself says when its total is only a lower bound: "duong" over the province is
+    // read by index walk, so the first page of 25 knows of 26 and shows "more than 25".
+    let html = admin
+        .get_page("/ho-gia-dinh?q=duong")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Hơn 25 bản ghi · trang 1"),
+        "the pager says \"Hơn 25 bản ghi\""
+    );
+    let html = small
+        .get_page("/ho-gia-dinh?q=thi")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("Hơn "),
+        "an exact count is not called a lower bound"
+    );
 }
 
 #[tokio::test]

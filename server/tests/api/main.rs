@@ -1,7 +1,7 @@
 //! Integration tests over HTTP: the real server started in-process on a free port, a fresh
 //! SQLite copy of the demo database per test, no mocks.
 //!
-//! One binary (`cargo test -p server --test api`) so the demo template is built once; see
+//! One binary (`cargo test -p khuyenhoc-server --test api`) so the demo template is built once; see
 //! [`helpers`] for the harness.
 
 // Test code may panic on a broken precondition: that is how a test fails.

@@ -2,7 +2,7 @@
 //! killed process, import files that are not kept, and registry counters that agree with the
 //! registry after every kind of change.
 
-use crate::helpers::{error_message, household_input, spawn_app, Client, TestApp};
+use crate::helpers::{error_message, household_input, spawn_app, spawn_app_with, Client, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -196,6 +196,40 @@ async fn a_committed_file_is_emptied_and_a_stale_upload_is_deleted() {
 }
 
 #[tokio::test]
+async fn a_file_over_200_000_rows_is_refused_with_its_size_and_the_limit_in_words() {
+    // Arrange: a CSV one row over the limit (about 20 MB), and an upload limit that lets it in
+    let app = spawn_app_with(|c| c.max_upload_mb = 64).await;
+    let officer = app.client_for("canbo.trabinh").await;
+    let villages = village_codes(&app, COMMUNE).await;
+    let file = household_csv(&villages, app::features::imports::store::MAX_ROWS + 1, "Q");
+    let households_before = app.household_count().await;
+    let batches = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM import_batches")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    let batches_before = batches().await;
+
+    // Act
+    let (status, body) = officer.upload("households", "ca-tinh.csv", file).await;
+
+    // Assert: refused with both numbers in Vietnamese notation; nothing is kept
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let text = body.to_string();
+    assert!(
+        text.contains("Tệp có 200.001 dòng, vượt quá giới hạn 200.000 dòng. Hãy chia nhỏ tệp."),
+        "{text}"
+    );
+    assert_eq!(
+        batches().await,
+        batches_before,
+        "no batch is kept for a refused file"
+    );
+    assert_eq!(app.household_count().await, households_before);
+}
+
+#[tokio::test]
 async fn the_counters_follow_every_change_to_the_registry() {
     // Arrange
     let app = spawn_app().await;
@@ -291,7 +325,7 @@ impl Process {
             .local_addr()
             .unwrap()
             .port();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_khuyenhoc-server"))
             .env("LEPTOS_OUTPUT_NAME", "khuyen-hoc")
             .env(
                 "LEPTOS_SITE_ROOT",
@@ -533,5 +567,56 @@ async fn an_import_finds_the_registrys_duplicates_whether_the_file_or_the_regist
             errors[2].1.contains(&format!("hộ số {inactive_id}")),
             "{way}: an inactive household's code is taken too: {errors:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_server_itself_deletes_a_stale_upload_when_it_starts() {
+    // Arrange: the real binary; an upload left uncommitted, then aged past the retention
+    // (7 days by default) while the server is stopped
+    let dir = tempfile::tempdir().unwrap();
+    let server = Process::start(dir.path()).await;
+    let officer = server.client("canbo.trabinh").await;
+    let db = open(dir.path()).await;
+    let villages: Vec<String> = sqlx::query_scalar(
+        "SELECT v.code FROM org_units v JOIN org_units c ON c.id = v.parent_id
+         WHERE c.code = $1 AND v.level = 'thon' ORDER BY v.code",
+    )
+    .bind(COMMUNE)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let upload = upload_ok(&officer, "de-quen.csv", household_csv(&villages, 5, "P")).await;
+    let batch = upload["batch_id"].as_i64();
+    drop(server);
+    sqlx::query("UPDATE import_batches SET created_at = $1 WHERE id = $2")
+        .bind(chrono::Utc::now() - chrono::Duration::days(8))
+        .bind(batch)
+        .execute(&db)
+        .await
+        .unwrap();
+    let kept = || {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM import_batches WHERE id = $1")
+                .bind(batch)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(kept().await, 1);
+
+    // Act: the server starts again; its hourly task runs once at start
+    let _server = Process::start(dir.path()).await;
+
+    // Assert: the stale file is gone within seconds, without any request asking for it
+    let started = Instant::now();
+    while kept().await == 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the purge task removes the stale upload"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

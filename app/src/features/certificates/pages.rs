@@ -12,7 +12,6 @@
 
 use super::api::{find_certificate, list_certificates, verify};
 use super::types::{CertificateView, PublicRecognition};
-use crate::app::urlencode;
 use crate::domain::roles::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -123,7 +122,8 @@ pub fn Certificate(cert: CertificateView) -> impl IntoView {
         lang.t("Có giá trị đến hết năm", "Valid until the end of"),
         cert.valid_to_year
     );
-    let qr_src = format!("/qr/{}.svg", urlencode(&cert.verify_code));
+    // A verification code is ours (letters and digits only), safe in a path as it is.
+    let qr_src = format!("/qr/{}.svg", cert.verify_code);
     let qr_alt = format!(
         "{} {}",
         lang.t(

@@ -5,9 +5,10 @@ use super::types::ClanRow;
 use crate::backend::audit::{self, Change};
 use crate::backend::counts::{self, Counted};
 use crate::backend::db::{self, push_order, Conn, Db, Pool};
+use crate::backend::registry_edit::{self, Edited, Switch};
 use crate::backend::scope::push_scope_filter;
 use crate::backend::session::require_at;
-use crate::backend::switch::{self, Switch};
+use crate::backend::versioned::{self, Versioned};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{path_is_within, OrgLevel, OrgUnit};
@@ -284,58 +285,47 @@ pub async fn update(
     let (before, before_path) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
-    let done = sqlx::query(
-        "UPDATE clans SET commune_id = $1, name = $2, representative = $3, phone = $4, search_key = $5,
-         updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8",
+    versioned::claim(&mut tx, Versioned::Clan, id, version, &before).await?;
+    sqlx::query(
+        "UPDATE clans SET commune_id = $1, name = $2, representative = $3, phone = $4, search_key = $5
+         WHERE id = $6",
     )
     .bind(input.commune_id)
     .bind(&input.name)
     .bind(&input.representative)
     .bind(&input.phone)
     .bind(clan_key(&input))
-    .bind(db::now())
     .bind(id)
-    .bind(version)
     .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
-    }
     write_clan_members(&mut tx, id, &input.household_ids).await?;
-    // A clan moved to another commune takes its open dossiers (and their counts) along.
-    crate::backend::subject_moves::move_open_registrations(
-        &mut tx,
-        crate::domain::criteria::SubjectKind::Clan,
+    let edited = Edited {
+        what: Counted::Clan,
         id,
-        input.commune_id,
-    )
-    .await?;
-    let (after, _) = get(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
-    counts::changed(
-        &mut tx,
-        Counted::Clan,
-        Some((&before_path, before.active)),
-        Some((&commune.path, before.active)),
-    )
-    .await?;
-    audit::record(
+        before: &before,
+        before_path: &before_path,
+        active: before.active,
+        unit_id: input.commune_id,
+        unit_path: &commune.path,
+    };
+    let after = registry_edit::finish_update(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Update,
-            entity: AuditEntity::Clan,
-            entity_id: Some(id),
-            unit_path: &commune.path,
-            summary: after.name.clone(),
-        },
-        Some(&before),
-        Some(&after),
+        edited,
+        async |conn: &mut Conn| reload(conn, id).await,
+        |clan| clan.name.clone(),
     )
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// A clan as stored now, read inside the transaction that changed it.
+async fn reload(conn: &mut Conn, id: i64) -> AppResult<Clan> {
+    Ok(get(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?
+        .0)
 }
 
 /// Deactivates or reactivates a clan.
@@ -361,16 +351,11 @@ pub async fn set_active(
         was_active: before.active,
         unique_refusal: None,
     };
-    let after = switch::set_active(
+    let after = registry_edit::set_active(
         &mut tx,
         user,
         switch,
-        async |conn: &mut Conn| {
-            Ok(get(conn, id)
-                .await?
-                .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?
-                .0)
-        },
+        async |conn: &mut Conn| reload(conn, id).await,
         |clan| clan.name.clone(),
     )
     .await?;

@@ -7,6 +7,7 @@ use crate::backend::audit::{self, Change};
 use crate::backend::db::{self, Conn, Db, Pool};
 use crate::backend::error::internal;
 use crate::backend::scope::push_scope_filter;
+use crate::backend::versioned::{self, Versioned};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::catalog::shipped_sets;
 use crate::domain::criteria::{may_own_sets, validate_set, CriteriaSet, SetStatus, TitleKind};
@@ -359,22 +360,18 @@ pub async fn update(
     set.code = before.code.clone();
     set.version = before.version;
     set.status = SetStatus::Draft;
-    let done = sqlx::query(
-        "UPDATE criteria_sets SET title_kind = $1, valid_from_year = $2, valid_to_year = $3, definition = $4,
-         updated_at = $5, row_version = row_version + 1 WHERE id = $6 AND row_version = $7 AND status = 'draft'",
+    versioned::claim(&mut tx, Versioned::CriteriaSet, id, row_version, &before).await?;
+    sqlx::query(
+        "UPDATE criteria_sets SET title_kind = $1, valid_from_year = $2, valid_to_year = $3, definition = $4
+         WHERE id = $5 AND status = 'draft'",
     )
     .bind(set.title_kind.code())
     .bind(set.valid_from_year)
     .bind(set.valid_to_year)
     .bind(serde_json::to_string(&set).map_err(internal)?)
-    .bind(db::now())
     .bind(id)
-    .bind(row_version)
     .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
-    }
     audit::record(
         &mut tx,
         user,
@@ -416,19 +413,16 @@ pub async fn publish(
     }
     let mut published = set.clone();
     published.status = SetStatus::Published;
-    let done = sqlx::query(
-        "UPDATE criteria_sets SET status = 'published', definition = $1, published_at = $2, updated_at = $2,
-         row_version = row_version + 1 WHERE id = $3 AND row_version = $4 AND status = 'draft'",
+    versioned::claim(&mut tx, Versioned::CriteriaSet, id, row_version, &set).await?;
+    sqlx::query(
+        "UPDATE criteria_sets SET status = 'published', definition = $1, published_at = $2
+         WHERE id = $3 AND status = 'draft'",
     )
     .bind(serde_json::to_string(&published).map_err(internal)?)
     .bind(db::now())
     .bind(id)
-    .bind(row_version)
     .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(None));
-    }
     audit::record(
         &mut tx,
         user,

@@ -20,6 +20,7 @@ use crate::features::org_units::types::UnitOption;
 use crate::features::registrations::api::list_queues;
 use crate::features::registrations::types::{Queues, RegistrationRow};
 use crate::i18n::Lang;
+use crate::ui::query::{CycleChoice, CycleParams};
 use crate::ui::{
     field_class, field_error, unit_options_resource, use_lang, ErrorAlert, Guard, UnitSelect,
 };
@@ -44,17 +45,8 @@ struct Filters {
 
 impl Filters {
     fn from_query(params: &ParamsMap) -> Self {
-        Filters {
-            year: params
-                .get("year")
-                .and_then(|v| v.parse().ok())
-                .filter(|y: &i32| (2000..=2100).contains(y))
-                .unwrap_or_else(this_year),
-            kind: params
-                .get("title")
-                .and_then(|v| TitleKind::from_code(&v))
-                .unwrap_or(TitleKind::Household),
-        }
+        let CycleChoice { year, kind, .. } = CycleParams::read(params);
+        Filters { year, kind }
     }
 }
 

@@ -3,8 +3,9 @@
 use crate::backend::audit::{self, Change};
 use crate::backend::counts::{self, Counted};
 use crate::backend::db::{self, Conn, Db, Pool};
+use crate::backend::registry_edit::{self, Edited, Switch};
 use crate::backend::session::require_at;
-use crate::backend::switch::{self, Switch};
+use crate::backend::versioned::{self, Versioned};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::org::OrgLevel;
 use crate::domain::registry::{household_duplicate_key, Household, HouseholdInput, Member};
@@ -446,6 +447,7 @@ pub async fn update(
     let (before, before_path) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
+    versioned::claim(&mut tx, Versioned::Household, id, version, &before).await?;
     if let Some(existing) = find_duplicate(&mut tx, &input, Some(id)).await? {
         return Err(duplicate_error(existing));
     }
@@ -456,10 +458,10 @@ pub async fn update(
             .await?;
     let res = sqlx::query(
         "UPDATE households SET village_id = $1, code = $2, head_name = $3, address = $4, phone = $5,
-         member_count = $6, search_key = $7, dup_key = $8, updated_at = $9, version = version + 1,
+         member_count = $6, search_key = $7, dup_key = $8,
          place_key = COALESCE((SELECT COALESCE(c.search_key, '') || ' / ' || v.search_key
          FROM org_units v LEFT JOIN org_units c ON c.id = v.parent_id WHERE v.id = $1), '')
-         WHERE id = $10 AND version = $11",
+         WHERE id = $9",
     )
     .bind(input.village_id)
     .bind(&input.code)
@@ -469,18 +471,10 @@ pub async fn update(
     .bind(input.members.len() as i64 + 1)
     .bind(search_key_of(&input))
     .bind(household_duplicate_key(input.village_id, &input.head_name, &input.address))
-    .bind(db::now())
     .bind(id)
-    .bind(version)
     .execute(&mut *tx)
     .await;
     match res {
-        Ok(done) if done.rows_affected() == 0 => {
-            let current = get(&mut tx, id).await?.map(|(h, _)| h);
-            return Err(AppError::conflict(
-                current.and_then(|h| serde_json::to_string(&h).ok()),
-            ));
-        }
         Ok(_) => {}
         Err(e) if db::is_unique_violation(&e, "households_code_key") => {
             return Err(code_taken(&input.code))
@@ -489,40 +483,33 @@ pub async fn update(
     }
     write_members(&mut tx, id, &input.members).await?;
     reindex_for_search(&mut tx, id, &old_search_key).await?;
-    // A household that moved village takes its open dossiers (and their counts) along.
-    crate::backend::subject_moves::move_open_registrations(
-        &mut tx,
-        crate::domain::criteria::SubjectKind::Household,
+    let edited = Edited {
+        what: Counted::Household,
         id,
-        input.village_id,
-    )
-    .await?;
-    let (after, _) = get(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
-    counts::changed(
-        &mut tx,
-        Counted::Household,
-        Some((&before_path, before.active)),
-        Some((&new_path, before.active)),
-    )
-    .await?;
-    audit::record(
+        before: &before,
+        before_path: &before_path,
+        active: before.active,
+        unit_id: input.village_id,
+        unit_path: &new_path,
+    };
+    let after = registry_edit::finish_update(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Update,
-            entity: AuditEntity::Household,
-            entity_id: Some(id),
-            unit_path: &new_path,
-            summary: after.head_name.clone(),
-        },
-        Some(&before),
-        Some(&after),
+        edited,
+        async |conn: &mut Conn| reload(conn, id).await,
+        |household| household.head_name.clone(),
     )
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// A household as stored now, read inside the transaction that changed it.
+async fn reload(conn: &mut Conn, id: i64) -> AppResult<Household> {
+    Ok(get(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?
+        .0)
 }
 
 /// Deactivates or reactivates a household (records are never deleted: evaluations refer to them).
@@ -554,16 +541,11 @@ pub async fn set_active(
             ),
         )),
     };
-    let after = switch::set_active(
+    let after = registry_edit::set_active(
         &mut tx,
         user,
         switch,
-        async |conn: &mut Conn| {
-            Ok(get(conn, id)
-                .await?
-                .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?
-                .0)
-        },
+        async |conn: &mut Conn| reload(conn, id).await,
         |household| household.head_name.clone(),
     )
     .await?;

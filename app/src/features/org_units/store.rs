@@ -5,6 +5,7 @@ use crate::backend::counts::{self, Counted};
 use crate::backend::db::{self, Conn, Db, Pool};
 use crate::backend::scope::push_scope_filter;
 use crate::backend::session::require_at;
+use crate::backend::versioned::{self, Versioned};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::org::{
     code_key, path_is_within, subtree_upper_bound, valid_code, OrgLevel, OrgUnit,
@@ -99,9 +100,7 @@ async fn claim_for_change(
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
     require_at(user, Permission::ManageOrgUnits, &current.path)?;
-    if current.version != expected {
-        return Err(AppError::conflict(serde_json::to_string(&current).ok()));
-    }
+    versioned::claim(conn, Versioned::OrgUnit, id, expected, &current).await?;
     Ok(current)
 }
 
@@ -390,7 +389,7 @@ pub async fn rename(
     let mut tx = db::begin_write(pool).await?;
     let before = claim_for_change(&mut tx, user, id, version).await?;
     let res = sqlx::query(
-        "UPDATE org_units SET code = $1, name = $2, search_key = $3, updated_at = $4, version = version + 1 WHERE id = $5",
+        "UPDATE org_units SET code = $1, name = $2, search_key = $3, updated_at = $4 WHERE id = $5",
     )
     .bind(&code)
     .bind(&name)
@@ -453,14 +452,12 @@ pub async fn set_active(
             ));
         }
     }
-    sqlx::query(
-        "UPDATE org_units SET active = $1, updated_at = $2, version = version + 1 WHERE id = $3",
-    )
-    .bind(active)
-    .bind(db::now())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("UPDATE org_units SET active = $1, updated_at = $2 WHERE id = $3")
+        .bind(active)
+        .bind(db::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     let after = OrgUnit {
         active,
         version: before.version + 1,
@@ -536,7 +533,7 @@ pub async fn move_unit(
     .bind(subtree_upper_bound(&old_path))
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE org_units SET parent_id = $1, version = version + 1 WHERE id = $2")
+    sqlx::query("UPDATE org_units SET parent_id = $1 WHERE id = $2")
         .bind(parent.id)
         .bind(unit.id)
         .execute(&mut *tx)

@@ -4,9 +4,10 @@
 use crate::backend::audit::{self, Change};
 use crate::backend::counts::{self, Counted};
 use crate::backend::db::{self, push_order, Conn, Db, Pool};
+use crate::backend::registry_edit::{self, Edited, Switch};
 use crate::backend::scope::push_scope_filter;
 use crate::backend::session::require_at;
-use crate::backend::switch::{self, Switch};
+use crate::backend::versioned::{self, Versioned};
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{OrgLevel, OrgUnit};
@@ -204,9 +205,10 @@ pub async fn update(
     let (before, before_path) = get(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    let done = sqlx::query(
+    versioned::claim(&mut tx, Versioned::Organisation, id, version, &before).await?;
+    sqlx::query(
         "UPDATE organisations SET managing_unit_id = $1, kind = $2, name = $3, head_name = $4, address = $5,
-         phone = $6, search_key = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10",
+         phone = $6, search_key = $7 WHERE id = $8",
     )
     .bind(input.managing_unit_id)
     .bind(input.kind.code())
@@ -215,48 +217,36 @@ pub async fn update(
     .bind(&input.address)
     .bind(&input.phone)
     .bind(org_key(&input))
-    .bind(db::now())
     .bind(id)
-    .bind(version)
     .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::conflict(serde_json::to_string(&before).ok()));
-    }
-    // An organisation given another managing unit takes its open dossiers along.
-    crate::backend::subject_moves::move_open_registrations(
-        &mut tx,
-        crate::domain::criteria::SubjectKind::Organisation,
+    let edited = Edited {
+        what: Counted::Organisation,
         id,
-        input.managing_unit_id,
-    )
-    .await?;
-    let (after, _) = get(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
-    counts::changed(
-        &mut tx,
-        Counted::Organisation,
-        Some((&before_path, before.active)),
-        Some((&unit.path, before.active)),
-    )
-    .await?;
-    audit::record(
+        before: &before,
+        before_path: &before_path,
+        active: before.active,
+        unit_id: input.managing_unit_id,
+        unit_path: &unit.path,
+    };
+    let after = registry_edit::finish_update(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Update,
-            entity: AuditEntity::Organisation,
-            entity_id: Some(id),
-            unit_path: &unit.path,
-            summary: after.name.clone(),
-        },
-        Some(&before),
-        Some(&after),
+        edited,
+        async |conn: &mut Conn| reload(conn, id).await,
+        |organisation| organisation.name.clone(),
     )
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// An organisation as stored now, read inside the transaction that changed it.
+async fn reload(conn: &mut Conn, id: i64) -> AppResult<Organisation> {
+    Ok(get(conn, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?
+        .0)
 }
 
 /// Deactivates or reactivates an organisation unit.
@@ -282,16 +272,11 @@ pub async fn set_active(
         was_active: before.active,
         unique_refusal: None,
     };
-    let after = switch::set_active(
+    let after = registry_edit::set_active(
         &mut tx,
         user,
         switch,
-        async |conn: &mut Conn| {
-            Ok(get(conn, id)
-                .await?
-                .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?
-                .0)
-        },
+        async |conn: &mut Conn| reload(conn, id).await,
         |organisation| organisation.name.clone(),
     )
     .await?;

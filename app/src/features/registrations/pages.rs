@@ -13,9 +13,9 @@ use crate::domain::workflow::CycleState;
 use crate::error::AppError;
 use crate::features::evaluations::api::start_evaluation;
 use crate::i18n::{format_int, Lang};
+use crate::ui::query::{to_query, CycleChoice, CycleParams};
 use crate::ui::state_badge;
 use crate::ui::{use_lang, ErrorAlert, Guard, UnitSelect};
-use crate::vietnam_time::this_year;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -133,30 +133,16 @@ struct RegFilter {
 impl RegFilter {
     /// Reads `?year=2026&title=household&unit=12`; anything missing or unreadable gets a default.
     fn from_params(params: &ParamsMap) -> Self {
-        RegFilter {
-            year: params
-                .get("year")
-                .and_then(|v| v.trim().parse().ok())
-                .filter(|y| (2000..=2100).contains(y))
-                .unwrap_or_else(this_year),
-            kind: params
-                .get("title")
-                .and_then(|v| TitleKind::from_code(&v))
-                .unwrap_or(TitleKind::Household),
-            unit: params
-                .get("unit")
-                .and_then(|v| v.parse().ok())
-                .filter(|id: &i64| *id > 0)
-                .unwrap_or(0),
-        }
+        let CycleChoice { year, kind, unit } = CycleParams::read(params);
+        RegFilter { year, kind, unit }
     }
 
     fn query_string(&self) -> String {
-        let mut q = format!("year={}&title={}", self.year, self.kind.code());
-        if self.unit > 0 {
-            q.push_str(&format!("&unit={}", self.unit));
-        }
-        q
+        to_query(&CycleParams::of(CycleChoice {
+            year: self.year,
+            kind: self.kind,
+            unit: self.unit,
+        }))
     }
 
     fn registration_query(&self) -> RegistrationQuery {

@@ -176,9 +176,9 @@ pub(super) fn FileUpload(code: String, file_id: String, form: Form) -> impl Into
             }
             progress.set(Some(0.0));
             let url = format!(
-                "/evaluations/{}/attachments?indicator={}",
+                "/evaluations/{}/attachments?{}",
                 form.id,
-                crate::app::urlencode(&code)
+                crate::ui::query::pair("indicator", &code)
             );
             upload_file(
                 &url,
