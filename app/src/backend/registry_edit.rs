@@ -1,6 +1,6 @@
 //! The write steps every registry record (household, clan, organisation) shares, so each is
-//! written once: switching a record off or on ([`set_active`]), and the end of an edit
-//! ([`finish_update`]). Records are never deleted, since evaluations and decisions refer to
+//! written once: switching a record off or on ([`set_active`]), the end of an edit
+//! ([`finish_update`]) and the audit entry of a new record ([`record_created`]). Records are never deleted, since evaluations and decisions refer to
 //! them; they are deactivated.
 //!
 //! All in the caller's transaction: the version the caller saw is claimed
@@ -161,4 +161,26 @@ pub async fn finish_update<R: Serialize>(
     )
     .await?;
     Ok(after)
+}
+
+/// The audit entry of a new registry record, at the unit it belongs to. (Its counters are the
+/// caller's: an import inserts many at once.)
+pub async fn record_created<R: Serialize>(
+    conn: &mut Conn,
+    user: &SessionUser,
+    what: Counted,
+    id: i64,
+    unit_path: &str,
+    created: &R,
+    summary: String,
+) -> AppResult<()> {
+    let (_, entity, _) = table_and_entity(what);
+    let change = Change {
+        action: AuditAction::Create,
+        entity,
+        entity_id: Some(id),
+        unit_path,
+        summary,
+    };
+    audit::record(conn, user, change, None::<&R>, Some(created)).await
 }

@@ -2,15 +2,17 @@
 //! derives `Params` (leptos_router reads it from the address) and `Serialize` (serde_qs, the
 //! encoder Leptos itself uses, writes it back). `None` fields stay out of the address.
 //!
-//! A parameter that does not parse (`?page=abc`, edited by hand) makes the whole struct fall
-//! back to its default: the page shows its first view rather than an error.
+//! Every field is a [`Lenient`]: a parameter that is missing, empty (a form's empty date field)
+//! or does not parse (`?page=abc`, edited by hand) reads as "not given", and only that one falls
+//! back to its default; the others still apply.
 
 use crate::domain::criteria::TitleKind;
 use crate::domain::listing::{ListQuery, DEFAULT_PER_PAGE};
 use crate::vietnam_time::this_year;
 use leptos::Params;
-use leptos_router::params::{Params, ParamsMap};
+use leptos_router::params::{IntoParam, Params, ParamsError, ParamsMap};
 use serde::Serialize;
+use std::str::FromStr;
 
 /// `serde_qs::to_string`, or nothing for a value it cannot write (it writes every struct here).
 pub fn to_query<T: Serialize>(params: &T) -> String {
@@ -22,23 +24,47 @@ pub fn pair(name: &str, value: &str) -> String {
     to_query(&std::collections::BTreeMap::from([(name, value)]))
 }
 
+/// One query parameter: `Some` when it is given and reads as a `T` (spaces around it are
+/// ignored), `None` otherwise. Written back as the bare value.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Lenient<T>(pub Option<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient(None)
+    }
+}
+
+impl<T> Lenient<T> {
+    pub fn is_none(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl<T: FromStr> IntoParam for Lenient<T> {
+    fn into_param(value: Option<&str>, _name: &str) -> Result<Self, ParamsError> {
+        Ok(Lenient(value.and_then(|v| v.trim().parse().ok())))
+    }
+}
+
 /// The parameters of every registry list: `?unit=…&q=…&sort=…&desc=1&page=…&per=…&all=1`.
 #[derive(Params, Serialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListParams {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub q: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub desc: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub all: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per: Option<i64>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub unit: Lenient<i64>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub q: Lenient<String>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub sort: Lenient<String>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub desc: Lenient<u8>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub all: Lenient<u8>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub page: Lenient<i64>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub per: Lenient<i64>,
 }
 
 impl ListParams {
@@ -46,13 +72,13 @@ impl ListParams {
     pub fn read(params: &ParamsMap) -> ListQuery {
         let p = ListParams::from_map(params).unwrap_or_default();
         ListQuery {
-            unit_id: p.unit.filter(|id| *id > 0),
-            q: p.q.unwrap_or_default(),
-            sort: p.sort.unwrap_or_default(),
-            desc: p.desc == Some(1),
-            page: p.page.unwrap_or(1),
-            per_page: p.per.unwrap_or(DEFAULT_PER_PAGE),
-            include_inactive: p.all == Some(1),
+            unit_id: p.unit.0.filter(|id| *id > 0),
+            q: p.q.0.unwrap_or_default(),
+            sort: p.sort.0.unwrap_or_default(),
+            desc: p.desc.0 == Some(1),
+            page: p.page.0.unwrap_or(1),
+            per_page: p.per.0.unwrap_or(DEFAULT_PER_PAGE),
+            include_inactive: p.all.0 == Some(1),
         }
         .clamped()
     }
@@ -60,13 +86,13 @@ impl ListParams {
     /// The address's parameters for `q`; defaults (page 1, the usual page size) are left out.
     pub fn of(q: &ListQuery) -> Self {
         ListParams {
-            unit: q.unit_id,
-            q: Some(q.q.clone()).filter(|s| !s.is_empty()),
-            sort: Some(q.sort.clone()).filter(|s| !s.is_empty()),
-            desc: q.desc.then_some(1),
-            all: q.include_inactive.then_some(1),
-            page: Some(q.page).filter(|p| *p > 1),
-            per: Some(q.per_page).filter(|p| *p != DEFAULT_PER_PAGE),
+            unit: Lenient(q.unit_id),
+            q: Lenient(Some(q.q.clone()).filter(|s| !s.is_empty())),
+            sort: Lenient(Some(q.sort.clone()).filter(|s| !s.is_empty())),
+            desc: Lenient(q.desc.then_some(1)),
+            all: Lenient(q.include_inactive.then_some(1)),
+            page: Lenient(Some(q.page).filter(|p| *p > 1)),
+            per: Lenient(Some(q.per_page).filter(|p| *p != DEFAULT_PER_PAGE)),
         }
     }
 }
@@ -74,12 +100,12 @@ impl ListParams {
 /// The parameters of the title-cycle pages: `?year=2026&title=household&unit=12`.
 #[derive(Params, Serialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct CycleParams {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub year: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<i64>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub year: Lenient<i32>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub title: Lenient<String>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    pub unit: Lenient<i64>,
 }
 
 /// What [`CycleParams`] ask for, with defaults filled in: a year in 2000–2100 (else this
@@ -97,21 +123,23 @@ impl CycleParams {
         CycleChoice {
             year: p
                 .year
+                .0
                 .filter(|y| (2000..=2100).contains(y))
                 .unwrap_or_else(this_year),
             kind: p
                 .title
+                .0
                 .and_then(|t| TitleKind::from_code(&t))
                 .unwrap_or(TitleKind::Household),
-            unit: p.unit.filter(|id| *id > 0).unwrap_or(0),
+            unit: p.unit.0.filter(|id| *id > 0).unwrap_or(0),
         }
     }
 
     pub fn of(choice: CycleChoice) -> Self {
         CycleParams {
-            year: Some(choice.year),
-            title: Some(choice.kind.code().to_string()),
-            unit: Some(choice.unit).filter(|id| *id > 0),
+            year: Lenient(Some(choice.year)),
+            title: Lenient(Some(choice.kind.code().to_string())),
+            unit: Lenient(Some(choice.unit).filter(|id| *id > 0)),
         }
     }
 }
@@ -195,11 +223,15 @@ mod tests {
     }
 
     #[test]
-    fn a_hand_edited_value_gives_the_first_view() {
+    fn an_odd_value_falls_back_alone() {
+        let q = ListParams::read(&map("unit=5&page=abc&q=lan&desc="));
         assert_eq!(
-            ListParams::read(&map("unit=5&page=abc")),
-            ListQuery::default().clamped()
+            (q.unit_id, q.page, q.q.as_str(), q.desc),
+            (Some(5), 1, "lan", false)
         );
-        assert_eq!(ListParams::read(&map("unit=5&page=2")).unit_id, Some(5));
+        let c = CycleParams::read(&map("year= 2024 &title=clan&unit="));
+        assert_eq!((c.year, c.kind, c.unit), (2024, TitleKind::Clan, 0));
+        let c = CycleParams::read(&map("year=abc&title=clan&unit=12"));
+        assert_eq!((c.year, c.kind, c.unit), (this_year(), TitleKind::Clan, 12));
     }
 }

@@ -4,11 +4,14 @@ use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::roles::Permission;
 use crate::features::audit::api::list_audit;
 use crate::features::audit::types::AuditQuery;
+use crate::ui::query::{to_query, Lenient};
 use crate::ui::{use_lang, ErrorAlert, Guard, Pager, UnitFilter};
 use crate::vietnam_time;
 use leptos::prelude::*;
+use leptos::Params;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::{Params, ParamsMap};
 use std::sync::Arc;
 
 /// The words for a stored code, or the code itself if this build does not know it.
@@ -20,52 +23,56 @@ fn action_label(code: &str, lang: crate::i18n::Lang) -> String {
     AuditAction::from_code(code).map_or_else(|| code.to_string(), |a| a.label(lang).to_string())
 }
 
+/// The address's query string for `q` (without `?`); the first page is left out.
 fn audit_query_string(q: &AuditQuery) -> String {
-    let mut parts = vec![];
-    if let Some(u) = q.unit_id {
-        parts.push(format!("unit={u}"));
+    to_query(&AuditParams {
+        unit: Lenient(q.unit_id),
+        user: Lenient(q.user_id),
+        entity: Lenient(Some(q.entity.clone()).filter(|e| !e.is_empty())),
+        from: Lenient(q.from),
+        to: Lenient(q.to),
+        page: Lenient(Some(q.page).filter(|p| *p > 1)),
+    })
+}
+
+/// The audit page's address: `?unit=…&user=…&entity=…&from=2026-01-31&to=…&page=…` (the filter
+/// form sends its empty date fields too: they read as "not given").
+#[derive(Params, serde::Serialize, Clone, Debug, Default, PartialEq)]
+struct AuditParams {
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    unit: Lenient<i64>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    user: Lenient<i64>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    entity: Lenient<String>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    from: Lenient<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    to: Lenient<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    page: Lenient<i64>,
+}
+
+impl AuditParams {
+    fn read(params: &ParamsMap) -> AuditQuery {
+        let p = AuditParams::from_map(params).unwrap_or_default();
+        AuditQuery {
+            unit_id: p.unit.0.filter(|v| *v > 0),
+            user_id: p.user.0,
+            entity: p.entity.0.unwrap_or_default(),
+            from: p.from.0,
+            to: p.to.0,
+            page: p.page.0.unwrap_or(1).max(1),
+            per_page: 50,
+        }
     }
-    if let Some(u) = q.user_id {
-        parts.push(format!("user={u}"));
-    }
-    if !q.entity.is_empty() {
-        parts.push(format!("entity={}", q.entity));
-    }
-    if let Some(d) = q.from {
-        parts.push(format!("from={d}"));
-    }
-    if let Some(d) = q.to {
-        parts.push(format!("to={d}"));
-    }
-    if q.page > 1 {
-        parts.push(format!("page={}", q.page));
-    }
-    parts.join("&")
 }
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_query_map();
-    let query = Memo::new(move |_| {
-        let p = params.read();
-        AuditQuery {
-            unit_id: p
-                .get("unit")
-                .and_then(|v| v.parse().ok())
-                .filter(|v: &i64| *v > 0),
-            user_id: p.get("user").and_then(|v| v.parse().ok()),
-            entity: p.get("entity").unwrap_or_default(),
-            from: p.get("from").and_then(|v| v.parse().ok()),
-            to: p.get("to").and_then(|v| v.parse().ok()),
-            page: p
-                .get("page")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1)
-                .max(1),
-            per_page: 50,
-        }
-    });
+    let query = Memo::new(move |_| AuditParams::read(&params.read()));
     let data = Resource::new(move || query.get(), list_audit);
     let units = crate::ui::unit_filter_resource(move || query.get().unit_id, None);
     view! {

@@ -2,14 +2,12 @@
 //! a clan's member households are kept with it.
 
 use super::types::ClanRow;
-use crate::backend::audit::{self, Change};
 use crate::backend::counts::{self, Counted};
 use crate::backend::db::{self, push_order, Conn, Db, Pool};
 use crate::backend::registry_edit::{self, Edited, Switch};
 use crate::backend::scope::push_scope_filter;
 use crate::backend::session::require_at;
 use crate::backend::versioned::{self, Versioned};
-use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{path_is_within, OrgLevel, OrgUnit};
 use crate::domain::registry::{Clan, ClanInput, HouseholdRef};
@@ -252,18 +250,14 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: ClanInput) -> AppRes
         .await?
         .ok_or_else(|| AppError::not_found("dòng họ", "Clan"))?;
     counts::add(&mut tx, Counted::Clan, &commune.path, 1).await?;
-    audit::record(
+    registry_edit::record_created(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Create,
-            entity: AuditEntity::Clan,
-            entity_id: Some(id),
-            unit_path: &commune.path,
-            summary: clan.name.clone(),
-        },
-        None::<&Clan>,
-        Some(&clan),
+        Counted::Clan,
+        id,
+        &commune.path,
+        &clan,
+        clan.name.clone(),
     )
     .await?;
     tx.commit().await?;

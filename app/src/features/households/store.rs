@@ -1,12 +1,10 @@
 //! Households: list, read, create, update, deactivate, all scoped to the caller's org units.
 
-use crate::backend::audit::{self, Change};
 use crate::backend::counts::{self, Counted};
 use crate::backend::db::{self, Conn, Db, Pool};
 use crate::backend::registry_edit::{self, Edited, Switch};
 use crate::backend::session::require_at;
 use crate::backend::versioned::{self, Versioned};
-use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::org::OrgLevel;
 use crate::domain::registry::{household_duplicate_key, Household, HouseholdInput, Member};
 use crate::domain::roles::{Permission, SessionUser};
@@ -410,18 +408,14 @@ pub async fn create(
         .await?
         .ok_or_else(|| AppError::not_found("hộ gia đình", "Household"))?;
     counts::add(&mut tx, Counted::Household, &path, 1).await?;
-    audit::record(
+    registry_edit::record_created(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Create,
-            entity: AuditEntity::Household,
-            entity_id: Some(id),
-            unit_path: &path,
-            summary: created.head_name.clone(),
-        },
-        None::<&Household>,
-        Some(&created),
+        Counted::Household,
+        id,
+        &path,
+        &created,
+        created.head_name.clone(),
     )
     .await?;
     tx.commit().await?;

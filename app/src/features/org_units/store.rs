@@ -104,6 +104,27 @@ async fn claim_for_change(
     Ok(current)
 }
 
+/// The audit entry of a change to a unit: `after` as it is now, `before` as it was (none for a
+/// new unit), recorded at `path`.
+async fn record_change(
+    conn: &mut Conn,
+    user: &SessionUser,
+    action: AuditAction,
+    before: Option<&OrgUnit>,
+    after: &OrgUnit,
+    path: &str,
+    summary: String,
+) -> AppResult<()> {
+    let change = Change {
+        action,
+        entity: AuditEntity::OrgUnit,
+        entity_id: Some(after.id),
+        unit_path: path,
+        summary,
+    };
+    audit::record(conn, user, change, before, Some(after)).await
+}
+
 /// Direct children of a unit, by name.
 pub async fn children(
     pool: &Pool,
@@ -353,18 +374,14 @@ pub async fn create(pool: &Pool, user: &SessionUser, input: NewUnit) -> AppResul
     }
     let mut tx = db::begin_write(pool).await?;
     let unit = insert(&mut tx, &input, parent.as_ref()).await?;
-    audit::record(
+    record_change(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Create,
-            entity: AuditEntity::OrgUnit,
-            entity_id: Some(unit.id),
-            unit_path: &unit.path,
-            summary: format!("{} ({})", unit.name, unit.code),
-        },
-        None::<&OrgUnit>,
-        Some(&unit),
+        AuditAction::Create,
+        None,
+        &unit,
+        &unit.path,
+        format!("{} ({})", unit.name, unit.code),
     )
     .await?;
     tx.commit().await?;
@@ -410,18 +427,14 @@ pub async fn rename(
         version: before.version + 1,
         ..before.clone()
     };
-    audit::record(
+    record_change(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Update,
-            entity: AuditEntity::OrgUnit,
-            entity_id: Some(id),
-            unit_path: &before.path,
-            summary: format!("{} → {}", before.name, after.name),
-        },
+        AuditAction::Update,
         Some(&before),
-        Some(&after),
+        &after,
+        &before.path,
+        format!("{} → {}", before.name, after.name),
     )
     .await?;
     tx.commit().await?;
@@ -463,18 +476,14 @@ pub async fn set_active(
         version: before.version + 1,
         ..before.clone()
     };
-    audit::record(
+    record_change(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::set_active(active),
-            entity: AuditEntity::OrgUnit,
-            entity_id: Some(id),
-            unit_path: &before.path,
-            summary: before.name.clone(),
-        },
+        AuditAction::set_active(active),
         Some(&before),
-        Some(&after),
+        &after,
+        &before.path,
+        before.name.clone(),
     )
     .await?;
     tx.commit().await?;
@@ -557,18 +566,14 @@ pub async fn move_unit(
         version: unit.version + 1,
         ..unit.clone()
     };
-    audit::record(
+    record_change(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Move,
-            entity: AuditEntity::OrgUnit,
-            entity_id: Some(unit.id),
-            unit_path: &new_path,
-            summary: format!("{} → {}", unit.name, parent.name),
-        },
+        AuditAction::Move,
         Some(&unit),
-        Some(&after),
+        &after,
+        &new_path,
+        format!("{} → {}", unit.name, parent.name),
     )
     .await?;
     tx.commit().await?;

@@ -1,14 +1,12 @@
 //! The organisations' store (cơ quan, trường học, doanh nghiệp — "đơn vị" for the title Đơn vị
 //! học tập): list, find, create, update, set active, scoped to the managing unit.
 
-use crate::backend::audit::{self, Change};
 use crate::backend::counts::{self, Counted};
 use crate::backend::db::{self, push_order, Conn, Db, Pool};
 use crate::backend::registry_edit::{self, Edited, Switch};
 use crate::backend::scope::push_scope_filter;
 use crate::backend::session::require_at;
 use crate::backend::versioned::{self, Versioned};
-use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::listing::{ListQuery, Page};
 use crate::domain::org::{OrgLevel, OrgUnit};
 use crate::domain::registry::{Organisation, OrganisationInput, OrganisationKind};
@@ -172,18 +170,14 @@ pub async fn create(
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Organisation unit"))?;
     counts::add(&mut tx, Counted::Organisation, &unit.path, 1).await?;
-    audit::record(
+    registry_edit::record_created(
         &mut tx,
         user,
-        Change {
-            action: AuditAction::Create,
-            entity: AuditEntity::Organisation,
-            entity_id: Some(id),
-            unit_path: &unit.path,
-            summary: org.name.clone(),
-        },
-        None::<&Organisation>,
-        Some(&org),
+        Counted::Organisation,
+        id,
+        &unit.path,
+        &org,
+        org.name.clone(),
     )
     .await?;
     tx.commit().await?;

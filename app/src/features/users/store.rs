@@ -49,6 +49,13 @@ pub async fn list(pool: &Pool, admin: &SessionUser, q: &str) -> AppResult<Vec<Us
     Ok(out)
 }
 
+/// A user by id, active or not; 404 when there is none.
+async fn user_by_id(pool: &Pool, id: i64) -> AppResult<UserRow> {
+    load_user_any(pool, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("người dùng", "User"))
+}
+
 /// A user row (active or not) with assignments.
 pub async fn load_user_any(pool: &Pool, id: i64) -> AppResult<Option<UserRow>> {
     #[derive(sqlx::FromRow)]
@@ -231,9 +238,7 @@ pub async fn create(pool: &Pool, admin: &SessionUser, input: NewUser) -> AppResu
     )
     .await?;
     tx.commit().await?;
-    load_user_any(pool, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("người dùng", "User"))
+    user_by_id(pool, id).await
 }
 
 /// Adds a role assignment.
@@ -244,9 +249,7 @@ pub async fn add_assignment(
     role: Role,
     unit_id: i64,
 ) -> AppResult<UserRow> {
-    let user = load_user_any(pool, user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+    let user = user_by_id(pool, user_id).await?;
     require_manage(admin, &user)?;
     let unit = org_units::get(pool, unit_id)
         .await?
@@ -285,9 +288,7 @@ pub async fn add_assignment(
     )
     .await?;
     tx.commit().await?;
-    load_user_any(pool, user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("người dùng", "User"))
+    user_by_id(pool, user_id).await
 }
 
 /// Removes a role assignment.
@@ -311,9 +312,7 @@ pub async fn remove_assignment(
     .await?
     .ok_or_else(|| AppError::not_found("phân quyền", "Assignment"))?;
     require_at(admin, Permission::ManageUsers, &row.path)?;
-    let user = load_user_any(pool, row.user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+    let user = user_by_id(pool, row.user_id).await?;
     require_manage(admin, &user)?;
     if row.user_id == admin.id && row.role == Role::Admin.code() {
         return Err(AppError::bad_request(
@@ -341,9 +340,7 @@ pub async fn remove_assignment(
     )
     .await?;
     tx.commit().await?;
-    load_user_any(pool, row.user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("người dùng", "User"))
+    user_by_id(pool, row.user_id).await
 }
 
 /// Locks or unlocks an account. A locked account's sessions end at once.
@@ -353,9 +350,7 @@ pub async fn set_active(
     user_id: i64,
     active: bool,
 ) -> AppResult<UserRow> {
-    let user = load_user_any(pool, user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+    let user = user_by_id(pool, user_id).await?;
     require_manage(admin, &user)?;
     if user.id == admin.id {
         return Err(AppError::bad_request(
@@ -393,9 +388,7 @@ pub async fn set_active(
     )
     .await?;
     tx.commit().await?;
-    load_user_any(pool, user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("người dùng", "User"))
+    user_by_id(pool, user_id).await
 }
 
 /// Sets a new password chosen by an administrator; the user must change it at next login.
@@ -405,9 +398,7 @@ pub async fn reset_password(
     user_id: i64,
     password: String,
 ) -> AppResult<()> {
-    let user = load_user_any(pool, user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("người dùng", "User"))?;
+    let user = user_by_id(pool, user_id).await?;
     require_manage(admin, &user)?;
     if let Err(m) = check_new_password(&password, &user.username) {
         return Err(AppError::Validation(vec![FieldError {
