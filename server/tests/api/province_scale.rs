@@ -2,7 +2,7 @@
 //! killed process, import files that are not kept, and registry counters that agree with the
 //! registry after every kind of change.
 
-use crate::helpers::{error_message, household_input, spawn_app, spawn_app_with, Client, TestApp};
+use crate::helpers::{error_message, household_input, spawn_app, spawn_app_with, Client};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -14,13 +14,13 @@ const SURNAMES: &[&str] = &["Hồ", "Đinh", "Nguyễn", "Trần", "Lê", "Phạ
 const GIVEN: &[&str] = &["An", "Bình", "Cường", "Dũng", "Lan", "Hoa", "Mai", "Thảo"];
 
 /// The codes of the villages of a commune.
-async fn village_codes(app: &TestApp, commune: &str) -> Vec<String> {
+async fn village_codes(db: &sqlx::SqlitePool, commune: &str) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT v.code FROM org_units v JOIN org_units c ON c.id = v.parent_id
          WHERE c.code = $1 AND v.level = 'thon' AND v.active ORDER BY v.code",
     )
     .bind(commune)
-    .fetch_all(&app.db)
+    .fetch_all(db)
     .await
     .unwrap()
 }
@@ -61,7 +61,7 @@ async fn two_commits_of_the_same_rows_at_once_insert_them_once() {
     let app = spawn_app().await;
     let officer = app.client_for("canbo.trabinh").await;
     let other = app.client_for("canbo.trabinh").await;
-    let villages = village_codes(&app, COMMUNE).await;
+    let villages = village_codes(&app.db, COMMUNE).await;
     let file = household_csv(&villages, 400, "D");
     let first = upload_ok(&officer, "ho.csv", file.clone()).await;
     let second = upload_ok(&other, "ho-lan-2.csv", file).await;
@@ -152,7 +152,7 @@ async fn a_committed_file_is_emptied_and_a_stale_upload_is_deleted() {
     // Arrange: one file committed, one left for ten days, one uploaded today
     let app = spawn_app().await;
     let officer = app.client_for("canbo.trabinh").await;
-    let villages = village_codes(&app, COMMUNE).await;
+    let villages = village_codes(&app.db, COMMUNE).await;
     let committed = upload_ok(&officer, "a.csv", household_csv(&villages, 5, "R")).await;
     officer.ok("import/commit", import_call(&committed)).await;
     let stale = upload_ok(&officer, "b.csv", household_csv(&villages, 5, "S")).await;
@@ -200,7 +200,7 @@ async fn a_file_over_200_000_rows_is_refused_with_its_size_and_the_limit_in_word
     // Arrange: a CSV one row over the limit (about 20 MB), and an upload limit that lets it in
     let app = spawn_app_with(|c| c.max_upload_mb = 64).await;
     let officer = app.client_for("canbo.trabinh").await;
-    let villages = village_codes(&app, COMMUNE).await;
+    let villages = village_codes(&app.db, COMMUNE).await;
     let file = household_csv(&villages, app::features::imports::store::MAX_ROWS + 1, "Q");
     let households_before = app.household_count().await;
     let batches = || async {
@@ -282,7 +282,7 @@ async fn the_counters_follow_every_change_to_the_registry() {
         )
         .await;
     app.assert_counts_match("a clan and an organisation").await;
-    let villages = village_codes(&app, COMMUNE).await;
+    let villages = village_codes(&app.db, COMMUNE).await;
     let upload = upload_ok(&officer, "ho.csv", household_csv(&villages, 50, "C")).await;
     officer.ok("import/commit", import_call(&upload)).await;
     app.assert_counts_match("an import").await;
@@ -421,14 +421,7 @@ async fn kill_9_during_a_100_000_row_commit_leaves_the_database_as_before() {
     let mut server = Process::start(dir.path()).await;
     let officer = server.client("canbo.trabinh").await;
     let db = open(dir.path()).await;
-    let villages: Vec<String> = sqlx::query_scalar(
-        "SELECT v.code FROM org_units v JOIN org_units c ON c.id = v.parent_id
-         WHERE c.code = $1 AND v.level = 'thon' ORDER BY v.code",
-    )
-    .bind(COMMUNE)
-    .fetch_all(&db)
-    .await
-    .unwrap();
+    let villages = village_codes(&db, COMMUNE).await;
     let upload = upload_ok(&officer, "tinh.csv", household_csv(&villages, 100_000, "K")).await;
     let before = snapshot(&db).await;
     let wal = dir.path().join("kill.db-wal");
@@ -538,7 +531,7 @@ async fn an_import_finds_the_registrys_duplicates_whether_the_file_or_the_regist
         code1.to_lowercase(),
     );
     let registered = app.household_count_under(COMMUNE).await as usize;
-    let villages = village_codes(&app, COMMUNE).await;
+    let villages = village_codes(&app.db, COMMUNE).await;
     let filler = String::from_utf8(household_csv(&villages, registered + 10, "F")).unwrap();
     let small = format!("{HEADER}{special}");
     let large = format!("{HEADER}{special}{}", &filler[HEADER.len()..]);
@@ -578,14 +571,7 @@ async fn the_server_itself_deletes_a_stale_upload_when_it_starts() {
     let server = Process::start(dir.path()).await;
     let officer = server.client("canbo.trabinh").await;
     let db = open(dir.path()).await;
-    let villages: Vec<String> = sqlx::query_scalar(
-        "SELECT v.code FROM org_units v JOIN org_units c ON c.id = v.parent_id
-         WHERE c.code = $1 AND v.level = 'thon' ORDER BY v.code",
-    )
-    .bind(COMMUNE)
-    .fetch_all(&db)
-    .await
-    .unwrap();
+    let villages = village_codes(&db, COMMUNE).await;
     let upload = upload_ok(&officer, "de-quen.csv", household_csv(&villages, 5, "P")).await;
     let batch = upload["batch_id"].as_i64();
     drop(server);
