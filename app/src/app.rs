@@ -4,7 +4,7 @@ use crate::domain::roles::{Permission, SessionUser};
 use crate::features::sign_in::api::logout;
 use crate::features::{
     audit, certificates, clans, criteria_sets, decisions, evaluations, home, households, imports,
-    org_units, organisations, registrations, sign_in, users,
+    org_units, organisations, registrations, sign_in, training, users,
 };
 use crate::i18n::Lang;
 use crate::ui::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
@@ -129,6 +129,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/quyet-dinh/:id/chung-nhan") view=certificates::pages::DecisionCertificatesPage ssr=SsrMode::Async />
                         <Route path=path!("/chung-nhan/:id") view=certificates::pages::CertificatePage ssr=SsrMode::Async />
                         <Route path=path!("/xac-minh/:code") view=certificates::pages::VerifyPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan") view=training::pages::TrainingPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/:module/bai/:position") view=training::pages::LessonPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/:module/bai/:position/ban-in") view=training::pages::LessonPrintPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/:module/kiem-tra") view=training::pages::QuizPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/ket-qua/:attempt") view=training::pages::ResultPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <footer class="footer">
@@ -160,6 +165,7 @@ const NAV: &[NavItem] = &[
     NavItem { href: "/co-quan-don-vi", vi: "Cơ quan, đơn vị", en: "Organisations", any_of: &[Permission::ReadRegistry] },
     NavItem { href: "/don-vi", vi: "Địa bàn", en: "Areas", any_of: &[Permission::ReadRegistry] },
     NavItem { href: "/tieu-chi", vi: "Bộ tiêu chí", en: "Criteria", any_of: &[Permission::ManageCriteria, Permission::Review] },
+    NavItem { href: "/tap-huan", vi: "Tập huấn", en: "Training", any_of: &[Permission::Train] },
     NavItem { href: "/nguoi-dung", vi: "Người dùng", en: "Users", any_of: &[Permission::ManageUsers] },
     NavItem { href: "/nhat-ky", vi: "Nhật ký", en: "Audit log", any_of: &[Permission::ReadAudit] },
 ];

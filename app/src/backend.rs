@@ -1,7 +1,7 @@
 //! Server-only code (feature `ssr`) that every feature shares: configuration ([`config`]), the
 //! database ([`db`], [`counts`]), sessions and the caller of a request ([`session`], [`cookies`],
 //! [`passwords`], [`throttle`]), org-unit scope in SQL ([`scope`]), the audit log's writer
-//! ([`audit`]), the one version check of an edit ([`versioned`]), the shared write steps of registry records ([`registry_edit`], [`subject_moves`],
+//! ([`audit`]), the one version check of an edit ([`versioned`]), certificates' verification codes ([`verify_code`]), the shared write steps of registry records ([`registry_edit`], [`subject_moves`],
 //! [`rollups`]), the .xlsx writer ([`export`]), demo data ([`demo`]) and the plain HTTP routes
 //! ([`http`]).
 //!
@@ -25,6 +25,7 @@ pub mod session;
 pub mod state;
 pub mod subject_moves;
 pub mod throttle;
+pub mod verify_code;
 pub mod versioned;
 
 pub use state::AppState;

@@ -13,4 +13,5 @@ pub mod registry;
 pub mod roles;
 pub mod scoring;
 pub mod text;
+pub mod training;
 pub mod workflow;

@@ -24,4 +24,5 @@ pub mod org_units;
 pub mod organisations;
 pub mod registrations;
 pub mod sign_in;
+pub mod training;
 pub mod users;

@@ -49,6 +49,15 @@ pub async fn build_state(
     if added > 0 {
         tracing::info!(added, "stored the criteria sets shipped with this version");
     }
+    let added = app::features::training::store::seed::seed(&pool)
+        .await
+        .map_err(|e| format!("cannot store the shipped training modules: {e:?}"))?;
+    if added > 0 {
+        tracing::info!(
+            added,
+            "stored the training modules shipped with this version"
+        );
+    }
     spawn_import_purge(pool.clone(), config.import_retention_days);
     Ok(AppState {
         leptos_options,

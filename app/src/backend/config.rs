@@ -49,6 +49,9 @@ pub struct Config {
     /// this many days after upload (it holds personal data). A committed one is emptied at
     /// once. Default 7.
     pub import_retention_days: i64,
+    /// `KH_TRAINING_GATES_SCORING`: a user must have completed the training module on scoring
+    /// ("Chấm điểm các danh hiệu") before submitting or approving evaluations. Default true.
+    pub training_gates_scoring: bool,
 }
 
 /// A configuration value that could not be read; the message names the variable.
@@ -75,8 +78,13 @@ impl<F: Fn(&str) -> Option<String>> Source<F> {
     }
 
     fn flag(&self, name: &str) -> Result<bool, ConfigError> {
+        self.flag_or(name, false)
+    }
+
+    /// A switch that is `default` when unset.
+    fn flag_or(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
         match self.var(name).map(|v| v.to_ascii_lowercase()) {
-            None => Ok(false),
+            None => Ok(default),
             Some(v) if matches!(v.as_str(), "1" | "true" | "yes" | "on") => Ok(true),
             Some(v) if matches!(v.as_str(), "0" | "false" | "no" | "off") => Ok(false),
             Some(v) => Err(ConfigError(format!(
@@ -159,6 +167,7 @@ impl<F: Fn(&str) -> Option<String>> Source<F> {
             login_max_failures: self.positive("KH_LOGIN_MAX_FAILURES", 5)?,
             login_queue: self.positive("KH_LOGIN_QUEUE", 64)?,
             import_retention_days: self.positive("KH_IMPORT_RETENTION_DAYS", 7)?,
+            training_gates_scoring: self.flag_or("KH_TRAINING_GATES_SCORING", true)?,
         })
     }
 }
@@ -201,6 +210,10 @@ mod tests {
         assert_eq!(config.login_max_failures, 5);
         assert_eq!(config.login_queue, 64);
         assert_eq!(config.import_retention_days, 7);
+        assert!(
+            config.training_gates_scoring,
+            "training gates scoring unless switched off"
+        );
         assert!(!config.trust_proxy && !config.secure_cookies && !config.demo);
         assert_eq!(config.trusted_proxies.len(), 2);
         assert_eq!(config.public_url, "http://127.0.0.1:3000");

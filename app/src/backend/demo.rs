@@ -29,7 +29,14 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str)] = &[
     ("xetduyet", "Phạm Minh Đức", Role::Reviewer, "51-TB"),
     ("lanhdao", "Hồ Văn Thịnh", Role::Leader, "51-TB"),
     ("hocvien", "Đinh Văn Sáu", Role::Trainee, "51-TB-02"),
+    // An officer who has not done the scoring training yet: the evaluation form tells her why
+    // she cannot submit (KH_TRAINING_GATES_SCORING).
+    ("canbo.trabui", "Đinh Thị Mai", Role::Officer, "51-TB-03"),
 ];
+
+/// Demo accounts that have completed the training modules (all three), so that the title
+/// cycle can be shown with them; the others have not.
+const DEMO_TRAINED: &[&str] = &["quantri", "canbo.trabinh", "canbo.traxuan", "xetduyet"];
 
 /// The 16 commune-level units of Trà Bồng after Nghị quyết 867/NQ-UBTVQH14 (2020).
 const COMMUNES: &[&str] = &[
@@ -326,7 +333,7 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
         let mut conn = pool.acquire().await?;
         if let Some(unit) = org_units::get_by_code(&mut conn, code).await? {
             drop(conn);
-            users::insert_user(
+            let user_id = users::insert_user(
                 pool,
                 username,
                 full_name,
@@ -335,6 +342,23 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
                 &[(*role, unit.id)],
             )
             .await?;
+            if DEMO_TRAINED.contains(username) {
+                let mut tx = db::begin_write(pool).await?;
+                for code in [
+                    "xa-hoi-hoc-tap",
+                    "cham-diem-danh-hieu",
+                    "chu-ky-tren-phan-mem",
+                ] {
+                    crate::features::training::store::record_completion(
+                        &mut tx,
+                        user_id,
+                        code,
+                        db::now(),
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+            }
         }
     }
     Ok(true)

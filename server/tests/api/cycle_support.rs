@@ -342,6 +342,7 @@ pub(crate) async fn reviewer_of_commune_a(app: &TestApp) -> Client {
             } }),
         )
         .await;
+    app.complete_training("xetduyet.trabinh").await;
     let reviewer = app
         .client_with_password("xetduyet.trabinh", temporary)
         .await;

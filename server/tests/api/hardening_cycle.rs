@@ -47,6 +47,7 @@ async fn officer_and_reviewer_of_commune_a(app: &TestApp) -> Client {
             json!({ "user_id": user_id, "role": "Reviewer", "unit_id": commune }),
         )
         .await;
+    app.complete_training("kiemnhiem.trabinh").await;
     app.sign_in_new("kiemnhiem.trabinh", temporary).await
 }
 

@@ -81,6 +81,7 @@ fn test_config(db_path: &Path) -> Config {
         login_max_failures: 5,
         login_queue: 64,
         import_retention_days: 7,
+        training_gates_scoring: true,
     }
 }
 
@@ -278,6 +279,21 @@ impl TestApp {
             )
             .await;
         client
+    }
+
+    /// Marks `username` as having completed every training module (as the demo's trained
+    /// officers have), so an account a test creates may submit and approve evaluations.
+    pub async fn complete_training(&self, username: &str) {
+        sqlx::query(
+            "INSERT INTO training_completions (user_id, module_id, version_id, completed_at, verify_code)
+             SELECT u.id, v.module_id, v.id, $2, 'TEST' || u.id || '-' || v.module_id
+             FROM users u, training_module_versions v WHERE u.username = $1 AND v.status = 'published'",
+        )
+        .bind(username)
+        .bind(chrono::Utc::now())
+        .execute(&self.db)
+        .await
+        .unwrap_or_else(|e| panic!("training of {username}: {e}"));
     }
 
     /// The id of a user.

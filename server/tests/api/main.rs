@@ -31,3 +31,4 @@ mod registrations;
 mod rollups;
 mod scope;
 mod search;
+mod training;

@@ -7,6 +7,7 @@ use crate::backend::audit::{self, Change};
 use crate::backend::db::{self, Conn, Db, Pool};
 use crate::backend::error::internal;
 use crate::backend::session::require_at;
+use crate::backend::verify_code::new_verify_code;
 use crate::domain::audit::{AuditAction, AuditEntity};
 use crate::domain::criteria::TitleKind;
 use crate::domain::roles::{Permission, SessionUser};
@@ -16,17 +17,6 @@ use crate::features::evaluations::store::require_other_person;
 use crate::features::registrations::store::{load_registration, set_state};
 use crate::i18n::Lang;
 use sqlx::QueryBuilder;
-
-/// Letters and digits that cannot be confused when read aloud or typed from paper.
-const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-fn new_verify_code() -> String {
-    use rand::Rng;
-    let mut rng = rand::thread_rng();
-    (0..12)
-        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
-        .collect()
-}
 
 /// Issues a decision: every listed registration must be approved, of the decision's year and
 /// title, inside the authority's unit, and (for those recognised) meet its set's rule.

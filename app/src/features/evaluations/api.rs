@@ -44,7 +44,10 @@ pub async fn update_evaluation(input: EvaluationInput) -> Result<EvaluationSaved
 /// Submits, returns (with comments), approves or unlocks (with a reason) an evaluation.
 #[server(prefix = "/api", endpoint = "cycle/step", input = Json)]
 pub async fn step_evaluation(input: StepInput) -> Result<EvaluationSaved, AppError> {
-    as_caller(|state, user| async move { store::step(&state.db, &user, input).await }).await
+    as_caller(|state, user| async move {
+        store::step(&state.db, &user, input, state.config.training_gates_scoring).await
+    })
+    .await
 }
 
 /// Removes an evidence file (only while the evaluation can be edited).

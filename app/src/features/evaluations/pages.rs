@@ -27,6 +27,7 @@ use crate::domain::roles::Permission;
 use crate::domain::scoring::{check_answers, score, AnswerError, ScoreResult};
 use crate::domain::workflow::{CycleState, Transition};
 use crate::error::{AppError, FieldError};
+use crate::features::training::api::find_scoring_gate;
 use crate::i18n::{Lang, Msg};
 use crate::ui::{state_badge, use_lang, ErrorAlert, Guard};
 use conflict::{ConflictAlert, RestoreOffer};
@@ -100,9 +101,30 @@ pub fn EvaluationPage() -> impl IntoView {
         move || (id.get(), ctl.reload.get()),
         |(id, _)| find_evaluation(id),
     );
+    // Whether training still stands between this user and submitting or approving.
+    let gate = Resource::new(|| (), |_| find_scoring_gate());
     view! {
         <Title text=lang.t("Phiếu đánh giá", "Evaluation") />
         <Guard permission=Permission::ReadRegistry let:_me>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    gate.await.ok().filter(|g| g.blocked).map(|g| {
+                        let href = g.module_id.map(|m| format!("/tap-huan/{m}/bai/1")).unwrap_or_else(|| "/tap-huan".into());
+                        view! {
+                            <div class="alert alert-warning" role="note">
+                                <p>
+                                    {lang.t(
+                                        "Bạn có thể chấm điểm, nhưng chỉ gửi duyệt hoặc phê duyệt được sau khi hoàn thành học phần tập huấn",
+                                        "You may score, but you can submit or approve only after completing the training module",
+                                    )}
+                                    " «" {g.module_title.clone()} "». "
+                                    <a href=href>{lang.t("Học ngay", "Study it now")}</a>
+                                </p>
+                            </div>
+                        }
+                    })
+                })}
+            </Suspense>
             <Transition fallback=move || view! { <p class="loading">{lang.t("Đang tải phiếu…", "Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

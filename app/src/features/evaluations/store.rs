@@ -20,6 +20,7 @@ use crate::features::criteria_sets::store::{load_set, published_sets};
 use crate::features::registrations::store::{
     load_registration, registration_of_evaluation, set_state,
 };
+use crate::features::training::store::{completed_scoring_training, scoring_training_required};
 use crate::i18n::{Lang, Msg};
 use evidence::attachments_of;
 use std::collections::BTreeMap;
@@ -343,7 +344,16 @@ pub async fn update(
 }
 
 /// Submit, return (with per-criterion comments), approve or unlock (with a reason).
-pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResult<EvaluationSaved> {
+///
+/// With `training_gates_scoring` (the setting `KH_TRAINING_GATES_SCORING`, on by default),
+/// submitting and approving need the scoring module completed
+/// (`training::store::completed_scoring_training`).
+pub async fn step(
+    pool: &Pool,
+    user: &SessionUser,
+    input: StepInput,
+    training_gates_scoring: bool,
+) -> AppResult<EvaluationSaved> {
     let transition = input.transition;
     if !matches!(
         transition,
@@ -361,6 +371,12 @@ pub async fn step(pool: &Pool, user: &SessionUser, input: StepInput) -> AppResul
         return Err(AppError::forbidden());
     }
     require_other_person(&mut tx, input.id, user, transition, None).await?;
+    if training_gates_scoring
+        && matches!(transition, Transition::Submit | Transition::Approve)
+        && !completed_scoring_training(&mut tx, user.id).await?
+    {
+        return Err(scoring_training_required());
+    }
     let state = reg.state()?;
     let Some(next) = next_state(state, transition) else {
         return Err(AppError::bad_request(

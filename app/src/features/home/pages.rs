@@ -2,6 +2,7 @@
 
 use crate::domain::roles::Permission;
 use crate::features::org_units::api::scope_summary;
+use crate::features::training::api::list_modules;
 use crate::i18n::format_int;
 use crate::ui::{use_lang, use_page_user, ErrorAlert};
 use leptos::prelude::*;
@@ -12,6 +13,20 @@ pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
     // Created here, not inside the suspense, so server and browser create it in the same order.
     let summary = Resource::new(|| (), |_| scope_summary());
+    let trains = use_page_user()
+        .ok()
+        .flatten()
+        .is_some_and(|me| me.can(Permission::Train));
+    let training = Resource::new(
+        || (),
+        move |_| async move {
+            if trains {
+                list_modules().await
+            } else {
+                crate::ui::settled(Ok(Vec::new())).await
+            }
+        },
+    );
     view! {
         <Title text=lang.t("Trang chủ", "Home") />
         {match use_page_user() {
@@ -43,6 +58,33 @@ pub fn HomePage() -> impl IntoView {
                             <a class="btn btn-primary" href="/viec-can-lam">{lang.t("Việc cần làm", "To do")}</a>
                             <a class="btn btn-secondary" href="/dang-ky">{lang.t("Đăng ký danh hiệu", "Register for titles")}</a>
                         </div>
+                    </Show>
+                    <Show when=move || trains>
+                        <section class="home-training" aria-labelledby="home-training-title">
+                            <h2 id="home-training-title">{lang.t("Tập huấn của tôi", "My training")}</h2>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    match training.await {
+                                        Ok(cards) => view! {
+                                            <ul class="home-modules">
+                                                {cards.into_iter().map(|card| {
+                                                    let (href, label) = card.next_link(lang);
+                                                    view! {
+                                                        <li class="card">
+                                                            <strong>{card.title.clone()}</strong>
+                                                            <span class="muted">{card.status(lang)}</span>
+                                                            <a class="btn btn-secondary" href=href>{label}</a>
+                                                        </li>
+                                                    }
+                                                }).collect_view()}
+                                            </ul>
+                                        }
+                                            .into_any(),
+                                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                                    }
+                                })}
+                            </Suspense>
+                        </section>
                     </Show>
                     <Show when=move || can_read>
                         <Suspense fallback=|| ()>

@@ -1,0 +1,14 @@
+//! Verification codes: the random code printed (and in the QR code) on a title certificate or
+//! a training certificate, which the public /xac-minh page looks up.
+
+/// Letters and digits that cannot be confused when read aloud or typed from paper.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A new code: 12 characters of [`CODE_ALPHABET`], 60 bits, so guessing one is hopeless.
+pub fn new_verify_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..12)
+        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
