@@ -134,6 +134,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/tap-huan/:module/bai/:position/ban-in") view=training::pages::LessonPrintPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/:module/kiem-tra") view=training::pages::QuizPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/ket-qua/:attempt") view=training::pages::ResultPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/:module/chung-nhan") view=training::pages::TrainingCertificatePage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <footer class="footer">

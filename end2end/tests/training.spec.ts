@@ -93,6 +93,17 @@ test('a trainee reads a lesson, fails the quiz, retakes it and passes, at 360 px
   await waitForHydration(page);
   await expectAccessible(page, 'passed result');
 
+  // The certificate, and its public verification.
+  await page.getByRole('link', { name: 'Xem và in chứng nhận' }).click();
+  await expect(page.locator('article.certificate')).toContainText('Đinh Văn Sáu');
+  await waitForHydration(page);
+  await expectAccessible(page, 'training certificate');
+  const code = (await page.locator('.cert-verify strong').innerText()).trim();
+  await page.goto(`/xac-minh/${code}`);
+  await expect(page.getByRole('heading', { name: 'Chứng nhận tập huấn hợp lệ' })).toBeVisible();
+  await waitForHydration(page);
+  await expectAccessible(page, 'training certificate verified');
+
   await page.goto('/tap-huan');
   await expect(page.locator('.module-card').first()).toContainText('Đã hoàn thành');
 });

@@ -644,3 +644,68 @@ async fn the_trained_demo_reviewer_approves_and_the_gate_can_be_switched_off() {
     let reviewer = app.client_for("xetduyet").await;
     step_ok(&reviewer, id, "Approve", json!([]), "").await;
 }
+
+#[tokio::test]
+async fn a_completion_certificate_verifies_publicly_with_name_module_date_and_unit_only() {
+    let app = spawn_app().await;
+    let client = trainee(&app).await;
+    let module = module_id(&app, "xa-hoi-hoc-tap").await;
+    let (status, _) = client
+        .post_fn("training/certificate", json!({ "module_id": module }))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "no certificate before completing"
+    );
+    take(&app, &client, &start(&client, module).await, true).await;
+
+    let cert = client
+        .ok("training/certificate", json!({ "module_id": module }))
+        .await;
+    assert_eq!(cert["full_name"], "Đinh Văn Sáu");
+    assert_eq!(cert["issuing_unit"], "Huyện Trà Bồng");
+    let code = cert["verify_code"].as_str().expect("a code").to_string();
+    assert_eq!(code.len(), 12);
+    let page = client
+        .get_page(&format!("/tap-huan/{module}/chung-nhan"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Đinh Văn Sáu") && page.contains(&code),
+        "the printable certificate"
+    );
+
+    // Anyone may verify, and learns the name, module, date and unit, nothing else.
+    let visitor = app.client();
+    let public = visitor
+        .ok("training/verify", json!({ "code": code.to_lowercase() }))
+        .await;
+    let mut keys: Vec<&str> = public
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["completed_on", "full_name", "issuing_unit", "module_title"]
+    );
+    assert_eq!(public["full_name"], "Đinh Văn Sáu");
+    let page = visitor.get_page(&format!("/xac-minh/{code}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Chứng nhận tập huấn hợp lệ") && page.contains("Đinh Văn Sáu"));
+    let wrong = visitor.get_page("/xac-minh/ZZZZZZZZZZZZ").await;
+    assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+
+    // Another trainee has no certificate of that module.
+    let other = app.new_user("hocvien.khac", "Trainee", "51-TB-01").await;
+    let (status, _) = other
+        .post_fn("training/certificate", json!({ "module_id": module }))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

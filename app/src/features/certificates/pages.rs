@@ -14,6 +14,8 @@ use super::api::{find_certificate, list_certificates, verify};
 use super::types::{CertificateView, PublicRecognition};
 use crate::domain::roles::Permission;
 use crate::error::AppError;
+use crate::features::training::api::verify_completion;
+use crate::features::training::types::PublicTrainingCompletion;
 use crate::i18n::Lang;
 use crate::ui::{use_lang, ErrorAlert, Guard};
 use crate::vietnam_time::format_date;
@@ -315,7 +317,20 @@ pub fn VerifyPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
-    let result = Resource::new(move || code.get(), verify);
+    // A code is a title certificate's or a training certificate's; the two kinds share the page
+    // and the QR address, so the page asks for the title first, then for training.
+    let result = Resource::new(
+        move || code.get(),
+        |code| async move {
+            match verify(code.clone()).await {
+                Ok(r) if r.recognised => Ok(Verified::Title(r)),
+                Ok(_) | Err(AppError::NotFound(_)) => {
+                    verify_completion(code).await.map(Verified::Training)
+                }
+                Err(e) => Err(e),
+            }
+        },
+    );
     view! {
         <Title text=lang.t("Xác minh giấy công nhận", "Verify a certificate") />
         <div class="verify">
@@ -328,8 +343,9 @@ pub fn VerifyPage() -> impl IntoView {
                         // A decision's "not recognised" entries also have codes, though none is
                         // ever printed; such a code proves nothing, so it reads like a wrong one
                         // and nothing about the subject is shown.
-                        Ok(r) if r.recognised => view! { <VerifiedResult r /> }.into_any(),
-                        Ok(_) | Err(AppError::NotFound(_)) => view! { <NotVerified code /> }.into_any(),
+                        Ok(Verified::Title(r)) => view! { <VerifiedResult r /> }.into_any(),
+                        Ok(Verified::Training(c)) => view! { <VerifiedTraining c /> }.into_any(),
+                        Err(AppError::NotFound(_)) => view! { <NotVerified code /> }.into_any(),
                         Err(e) => view! {
                             <section class="verify-result verify-unknown" aria-labelledby="verify-result">
                                 <h2 id="verify-result">{lang.t("Chưa kiểm tra được", "Could not check")}</h2>
@@ -391,6 +407,33 @@ fn VerifiedResult(r: PublicRecognition) -> impl IntoView {
                 </dd>
                 <dt>{lang.t("Quyết định công nhận", "Recognition decision")}</dt>
                 <dd>{decision}</dd>
+            </dl>
+        </section>
+    }
+}
+
+/// What a verification code turned out to be.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+enum Verified {
+    Title(PublicRecognition),
+    Training(PublicTrainingCompletion),
+}
+
+/// The result for a genuine training certificate: who, which module, when, issued by whom.
+#[component]
+fn VerifiedTraining(c: PublicTrainingCompletion) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section class="verify-result verify-ok" aria-labelledby="verify-result">
+            <h2 id="verify-result">{lang.t("Chứng nhận tập huấn hợp lệ", "Valid training certificate")}</h2>
+            <p class="verify-subject">{c.full_name.clone()}</p>
+            <dl>
+                <dt>{lang.t("Đã hoàn thành học phần", "Completed the module")}</dt>
+                <dd>{c.module_title.clone()}</dd>
+                <dt>{lang.t("Ngày hoàn thành", "Completed on")}</dt>
+                <dd>{format_date(c.completed_on)}</dd>
+                <dt>{lang.t("Đơn vị cấp", "Issued by")}</dt>
+                <dd>{if c.issuing_unit.is_empty() { "—".to_string() } else { c.issuing_unit.clone() }}</dd>
             </dl>
         </section>
     }

@@ -3,8 +3,8 @@
 //! progress and attempts only: another trainee's attempt answers 404.
 
 use super::types::{
-    AnswerInput, AnswerSaved, AttemptResult, AttemptView, LessonView, ModuleCard, QuizIntro,
-    ScoringGate,
+    AnswerInput, AnswerSaved, AttemptResult, AttemptView, LessonView, ModuleCard,
+    PublicTrainingCompletion, QuizIntro, ScoringGate, TrainingCertificate,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -88,4 +88,25 @@ pub async fn find_scoring_gate() -> Result<ScoringGate, AppError> {
         store::scoring_gate(&state.db, &user, state.config.training_gates_scoring).await
     })
     .await
+}
+
+/// The caller's certificate of a module they completed.
+#[server(prefix = "/api", endpoint = "training/certificate", input = Json)]
+pub async fn find_certificate(module_id: i64) -> Result<TrainingCertificate, AppError> {
+    as_caller_with(Permission::Train, |state, user| async move {
+        store::certificate::find_certificate(&state, &user, module_id).await
+    })
+    .await
+}
+
+/// Public: what a training certificate's code stands for. No sign-in needed.
+#[server(prefix = "/api", endpoint = "training/verify", input = Json)]
+pub async fn verify_completion(code: String) -> Result<PublicTrainingCompletion, AppError> {
+    crate::backend::error::with_status(
+        async move {
+            let state = crate::backend::AppState::current()?;
+            store::certificate::verify(&state.db, &code).await
+        }
+        .await,
+    )
 }

@@ -1,18 +1,22 @@
 //! Training's pages: the trainee's modules (`/tap-huan`), a lesson and its print view
 //! (`/tap-huan/:module/bai/:position`, `…/ban-in`), the quiz (`/tap-huan/:module/kiem-tra`)
-//! and an attempt's result (`/tap-huan/ket-qua/:attempt`).
+//! an attempt's result (`/tap-huan/ket-qua/:attempt`) and the certificate of a completed module
+//! (`/tap-huan/:module/chung-nhan`, [`certificate`]).
 //!
 //! Everything but answering a quiz reads fully before the WebAssembly arrives: lessons are
 //! rendered to HTML on the server. The quiz saves each answer as it is chosen, so a reload or a
 //! dropped connection resumes the same attempt; the countdown only shows the server's clock,
 //! which is what decides.
 
+mod certificate;
+pub use certificate::TrainingCertificatePage;
+
 use super::api::{
     find_lesson, find_quiz, find_result, list_modules, save_answer, start_attempt, submit_attempt,
 };
 use super::types::{
-    lesson_href, quiz_href, AnswerInput, AttemptResult, AttemptView, LessonView, ModuleCard,
-    QuizIntro, QuizQuestion,
+    certificate_href, lesson_href, quiz_href, AnswerInput, AttemptResult, AttemptView, LessonView,
+    ModuleCard, QuizIntro, QuizQuestion,
 };
 use crate::domain::roles::Permission;
 use crate::error::AppError;
@@ -103,7 +107,12 @@ fn ModuleCardView(card: ModuleCard) -> impl IntoView {
             {card.best_percent.map(|p| view! {
                 <p class="muted">{format!("{} {p}%", lang.t("Kết quả kiểm tra cao nhất:", "Best quiz result:"))}</p>
             })}
-            <p><a class="btn btn-primary" href=action_href>{action_label}</a></p>
+            <p class="toolbar">
+                <a class="btn btn-primary" href=action_href>{action_label}</a>
+                {card.completed_at.is_some().then(|| view! {
+                    <a class="btn btn-secondary" href=lesson_href(card.module_id, 1)>{lang.t("Xem lại bài học", "Review the lessons")}</a>
+                })}
+            </p>
         </li>
     }
 }
@@ -672,7 +681,9 @@ fn ResultView(result: AttemptResult) -> impl IntoView {
         lang.t("Chưa đạt.", "Not passed.")
     };
     let again = match (result.passed, result.attempts_left) {
-        (true, _) => None,
+        (true, _) => Some(view! {
+            <p><a class="btn btn-primary" href=certificate_href(result.module_id)>{lang.t("Xem và in chứng nhận", "See and print the certificate")}</a></p>
+        }.into_any()),
         (false, Some(0)) => Some(view! {
             <p>{lang.t("Bạn đã dùng hết lượt làm bài. Hãy liên hệ cán bộ quản trị.", "No attempt is left. Please contact your administrator.")}</p>
         }.into_any()),

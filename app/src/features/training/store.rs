@@ -3,6 +3,7 @@
 //! there), and whether a user has completed the module that scoring needs. Quizzes are
 //! [`quiz`]; the shipped modules are [`seed`]; Markdown is [`render`].
 
+pub mod certificate;
 pub mod quiz;
 pub mod render;
 pub mod seed;

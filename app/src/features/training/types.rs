@@ -11,6 +11,11 @@ pub fn lesson_href(module_id: i64, position: u32) -> String {
     format!("/tap-huan/{module_id}/bai/{position}")
 }
 
+/// The address of the caller's certificate of a module.
+pub fn certificate_href(module_id: i64) -> String {
+    format!("/tap-huan/{module_id}/chung-nhan")
+}
+
 /// The address of a module's quiz.
 pub fn quiz_href(module_id: i64) -> String {
     format!("/tap-huan/{module_id}/kiem-tra")
@@ -264,4 +269,27 @@ pub struct ScoringGate {
     pub blocked: bool,
     pub module_id: Option<i64>,
     pub module_title: String,
+}
+
+/// The certificate of a completed module, as its trainee prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingCertificate {
+    pub module_id: i64,
+    pub full_name: String,
+    pub module_title: String,
+    pub completed_on: chrono::NaiveDate,
+    /// The district (or province) the training belongs to.
+    pub issuing_unit: String,
+    pub verify_code: String,
+    pub verify_url: String,
+}
+
+/// What the public verification page shows of a training certificate: the name, the module,
+/// the date and the issuing unit, nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicTrainingCompletion {
+    pub full_name: String,
+    pub module_title: String,
+    pub completed_on: chrono::NaiveDate,
+    pub issuing_unit: String,
 }

@@ -17,15 +17,23 @@ use leptos_router::hooks::use_params_map;
 pub fn TrainingCertificatePage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let module = Memo::new(move |_| params.read().get("module").and_then(|v| v.parse::<i64>().ok()));
+    let module = Memo::new(move |_| {
+        params
+            .read()
+            .get("module")
+            .and_then(|v| v.parse::<i64>().ok())
+    });
     let cert = Resource::new(
         move || module.get(),
         |module| async move {
             match module {
                 Some(m) => find_certificate(m).await,
                 None => {
-                    crate::ui::settled(Err(AppError::not_found("chứng nhận hoàn thành", "Certificate of completion")))
-                        .await
+                    crate::ui::settled(Err(AppError::not_found(
+                        "chứng nhận hoàn thành",
+                        "Certificate of completion",
+                    )))
+                    .await
                 }
             }
         },
@@ -65,7 +73,10 @@ fn Certificate(cert: TrainingCertificate) -> impl IntoView {
     let qr_src = format!("/qr/{}.svg", cert.verify_code);
     let qr_alt = format!(
         "{} {}",
-        lang.t("Mã QR để xác minh chứng nhận, mã", "QR code to verify this certificate, code"),
+        lang.t(
+            "Mã QR để xác minh chứng nhận, mã",
+            "QR code to verify this certificate, code"
+        ),
         cert.verify_code
     );
     view! {

@@ -19,7 +19,8 @@ struct CompletionRow {
     verify_code: String,
 }
 
-const COMPLETION_SELECT: &str = "SELECT u.full_name, c.user_id, v.title, c.completed_at, c.verify_code
+const COMPLETION_SELECT: &str =
+    "SELECT u.full_name, c.user_id, v.title, c.completed_at, c.verify_code
     FROM training_completions c JOIN users u ON u.id = c.user_id
     JOIN training_module_versions v ON v.id = c.version_id";
 
@@ -41,11 +42,12 @@ async fn issuing_unit(pool: &Pool, user_id: i64) -> AppResult<String> {
     let ids = path_ids(&path);
     let mut units: Vec<(i64, String, String)> = Vec::new();
     for id in &ids {
-        if let Some(u) =
-            sqlx::query_as::<_, (i64, String, String)>("SELECT id, name, level FROM org_units WHERE id = $1")
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
+        if let Some(u) = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT id, name, level FROM org_units WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
         {
             units.push(u);
         }
