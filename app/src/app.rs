@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/chung-nhan/:id") view=certificates::pages::CertificatePage ssr=SsrMode::Async />
                         <Route path=path!("/xac-minh/:code") view=certificates::pages::VerifyPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan") view=training::pages::TrainingPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/tien-do") view=training::pages::TrainingProgressPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/:module/bai/:position") view=training::pages::LessonPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/:module/bai/:position/ban-in") view=training::pages::LessonPrintPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/:module/kiem-tra") view=training::pages::QuizPage ssr=SsrMode::Async />
@@ -167,6 +168,7 @@ const NAV: &[NavItem] = &[
     NavItem { href: "/don-vi", vi: "Địa bàn", en: "Areas", any_of: &[Permission::ReadRegistry] },
     NavItem { href: "/tieu-chi", vi: "Bộ tiêu chí", en: "Criteria", any_of: &[Permission::ManageCriteria, Permission::Review] },
     NavItem { href: "/tap-huan", vi: "Tập huấn", en: "Training", any_of: &[Permission::Train] },
+    NavItem { href: "/tap-huan/tien-do", vi: "Tiến độ tập huấn", en: "Training progress", any_of: &[Permission::ViewDashboard] },
     NavItem { href: "/nguoi-dung", vi: "Người dùng", en: "Users", any_of: &[Permission::ManageUsers] },
     NavItem { href: "/nhat-ky", vi: "Nhật ký", en: "Audit log", any_of: &[Permission::ReadAudit] },
 ];

@@ -136,3 +136,43 @@ test('an officer without the scoring module is told why she cannot submit an eva
   await page.getByRole('button', { name: 'Gửi duyệt' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Chấm điểm các danh hiệu' })).toBeVisible();
 });
+
+test('the leader sees a trainee complete a module without reloading the progress page', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const leaderContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const leader = await leaderContext.newPage();
+  await login(leader, 'lanhdao');
+  await leader.goto('/tap-huan/tien-do');
+  await waitForHydration(leader);
+  await expectAccessible(leader, 'training progress at 360 px');
+  // Drill down to the district's communes, and back by the breadcrumb.
+  const row = leader.locator('tbody tr', { hasText: 'Xã Trà Bùi' });
+  await expect(row).toContainText('Cần thêm 1 cán bộ');
+  const cell = leader.locator('tbody tr', { hasText: 'Xã Trà Bùi' }).locator('td').nth(4);
+  const before = Number((await cell.innerText()).trim());
+
+  // An officer of Trà Bùi passes the scoring module in another browser.
+  const officerContext = await browser.newContext();
+  const officer = await officerContext.newPage();
+  await login(officer, 'canbo.trabui');
+  await officer.goto('/tap-huan');
+  await waitForHydration(officer);
+  const card = officer.locator('.module-card', { hasText: 'Chấm điểm các danh hiệu' });
+  const quizHref = (await card.getByRole('link').first().getAttribute('href'))!.replace(/bai\/\d+$/, 'kiem-tra');
+  await officer.goto(quizHref);
+  await waitForHydration(officer);
+  await officer.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
+  await answerAll(officer, bank('2-cham-diem-danh-hieu'), true);
+  await officer.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(officer.getByText('Đạt — bạn đã hoàn thành học phần.')).toBeVisible();
+
+  // The leader's open page shows it within one refresh, without a reload.
+  await expect(cell).toHaveText(String(before + 1), { timeout: 25_000 });
+  await leader.locator('tbody tr', { hasText: 'Xã Trà Bình' }).getByRole('link').click();
+  await expect(leader).toHaveURL(/tien-do\?unit=\d+/);
+  await expect(leader.getByRole('heading', { level: 2 })).toHaveText('Xã Trà Bình');
+  await leader.getByRole('navigation', { name: 'Địa bàn' }).getByRole('link', { name: 'Huyện Trà Bồng' }).click();
+  await expect(leader.getByRole('heading', { level: 2 })).toHaveText('Huyện Trà Bồng');
+  await leaderContext.close();
+  await officerContext.close();
+});

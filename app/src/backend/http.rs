@@ -159,7 +159,8 @@ struct ExportParams {
     lang: String,
 }
 
-/// `GET /export/{households|clans|organisations|users|audit}.xlsx` with the list's filters.
+/// `GET /export/{households|clans|organisations|users|audit|training-progress}.xlsx` with the
+/// list's filters.
 async fn export_list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -300,6 +301,44 @@ async fn export_list(
             ];
             ("co-quan-don-vi", {
                 let book = export::StreamedWorkbook::start(t("Đơn vị", "Units"), &headers);
+                book.send_all(rows).await?;
+                book
+            })
+        }
+        "training-progress" => {
+            let user = require_user(&state, &headers, Permission::ViewDashboard).await?;
+            let progress =
+                crate::features::training::store::progress::progress(&state.db, &user, p.unit_id)
+                    .await?;
+            let line = |r: &crate::features::training::types::ProgressRow| {
+                vec![
+                    r.name.clone(),
+                    r.officers.to_string(),
+                    r.trained.to_string(),
+                    r.trained_percent()
+                        .map(|p| format!("{p}%"))
+                        .unwrap_or_default(),
+                    r.completions.to_string(),
+                    r.attempts.to_string(),
+                    r.average_percent
+                        .map(|p| format!("{p}%"))
+                        .unwrap_or_default(),
+                ]
+            };
+            let mut rows = vec![line(&progress.total)];
+            rows.extend(progress.rows.iter().map(line));
+            let headers = [
+                t("Đơn vị", "Unit"),
+                t("Cán bộ", "Officers"),
+                t("Đã tập huấn", "Trained"),
+                t("Tỷ lệ", "Share"),
+                t("Học phần hoàn thành", "Modules completed"),
+                t("Lượt kiểm tra", "Quiz attempts"),
+                t("Điểm kiểm tra trung bình", "Average quiz result"),
+            ];
+            ("tien-do-tap-huan", {
+                let book =
+                    export::StreamedWorkbook::start(t("Tiến độ tập huấn", "Training"), &headers);
                 book.send_all(rows).await?;
                 book
             })

@@ -12,3 +12,14 @@ pub fn new_verify_code() -> String {
         .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
         .collect()
 }
+
+/// A code as typed or scanned, made comparable with the stored ones: upper case, letters and
+/// digits only (people add spaces and dashes when copying from paper), at most 32 characters.
+pub fn normalize(code: &str) -> String {
+    code.trim()
+        .to_uppercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(32)
+        .collect()
+}

@@ -709,3 +709,115 @@ async fn a_completion_certificate_verifies_publicly_with_name_module_date_and_un
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The row of `name` in a progress answer.
+fn progress_row<'a>(progress: &'a Value, name: &str) -> &'a Value {
+    progress["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no row {name}: {progress}"))
+}
+
+#[tokio::test]
+async fn the_leader_sees_officers_trained_per_commune_and_a_completion_at_once() {
+    let app = spawn_app().await;
+    let leader = app.client_for("lanhdao").await;
+    let progress = leader
+        .ok("training/progress", json!({ "unit_id": null }))
+        .await;
+    assert_eq!(progress["unit_name"], "Huyện Trà Bồng");
+    // The demo's officers and reviewer: four, of whom canbo.trabui is not trained.
+    assert_eq!(progress["total"]["officers"], 4, "{}", progress["total"]);
+    assert_eq!(progress["total"]["trained"], 3);
+    assert_eq!(progress_row(&progress, "Xã Trà Bình")["trained"], 1);
+    assert_eq!(progress_row(&progress, "Xã Trà Bùi")["officers"], 1);
+    assert_eq!(progress_row(&progress, "Xã Trà Bùi")["trained"], 0);
+    let before = progress_row(&progress, "Xã Trà Bình")["completions"]
+        .as_u64()
+        .unwrap();
+
+    // The trainee of Trà Bình passes module 1: the next read shows it, no batch job between.
+    let trainee = trainee(&app).await;
+    let module = module_id(&app, "xa-hoi-hoc-tap").await;
+    take(&app, &trainee, &start(&trainee, module).await, true).await;
+    let progress = leader
+        .ok("training/progress", json!({ "unit_id": null }))
+        .await;
+    let row = progress_row(&progress, "Xã Trà Bình");
+    assert_eq!(row["completions"].as_u64().unwrap(), before + 1, "{row}");
+    assert_eq!(row["attempts"], 1);
+    assert_eq!(row["average_percent"], 100);
+
+    // Drill down to the commune: its villages.
+    let commune = app.unit_id("51-TB-02").await;
+    let down = leader
+        .ok("training/progress", json!({ "unit_id": commune }))
+        .await;
+    assert_eq!(down["unit_name"], "Xã Trà Bình");
+    let trail: Vec<&str> = down["trail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        trail,
+        ["Huyện Trà Bồng", "Xã Trà Bình"],
+        "the breadcrumb stops at the leader's scope"
+    );
+    assert!(down["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["has_children"] == false));
+
+    // The table exports.
+    let res = leader
+        .get(&format!(
+            "/export/training-progress.xlsx?unit_id={}",
+            app.unit_id("51-TB").await
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let rows = crate::helpers::read_xlsx(&res.bytes().await.unwrap());
+    assert_eq!(rows[1][0], "Huyện Trà Bồng");
+    assert!(rows.iter().any(|r| r[0] == "Xã Trà Bùi"), "{rows:?}");
+}
+
+#[tokio::test]
+async fn training_progress_stays_within_the_callers_scope() {
+    let app = spawn_app().await;
+    let leader = app.client_for("lanhdao").await;
+    let province = app.unit_id("51").await;
+    let (status, _) = leader
+        .post_fn("training/progress", json!({ "unit_id": province }))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the province lies above the leader's district"
+    );
+    let officer = app.client_for("canbo.traxuan").await;
+    let other_commune = app.unit_id("51-TB-02").await;
+    let (status, _) = officer
+        .post_fn("training/progress", json!({ "unit_id": other_commune }))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an officer sees only their own commune"
+    );
+    let res = officer
+        .get(&format!(
+            "/export/training-progress.xlsx?unit_id={other_commune}"
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (status, _) = trainee(&app)
+        .await
+        .post_fn("training/progress", json!({ "unit_id": null }))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a trainee has no dashboard");
+}

@@ -150,13 +150,7 @@ pub async fn list(
 
 /// The public view of a verification code: subject, commune, title, year, decision. Nothing else.
 pub async fn verify(pool: &Pool, code: &str) -> AppResult<PublicRecognition> {
-    let code: String = code
-        .trim()
-        .to_uppercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(32)
-        .collect();
+    let code = crate::backend::verify_code::normalize(code);
     let mut conn = pool.acquire().await?;
     // Only recognitions verify: a "not recognised" outcome is nobody's business but the
     // authority's, so a code of one answers exactly like a wrong code.

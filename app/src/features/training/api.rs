@@ -4,7 +4,7 @@
 
 use super::types::{
     AnswerInput, AnswerSaved, AttemptResult, AttemptView, LessonView, ModuleCard,
-    PublicTrainingCompletion, QuizIntro, ScoringGate, TrainingCertificate,
+    PublicTrainingCompletion, QuizIntro, ScoringGate, TrainingCertificate, TrainingProgress,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -109,4 +109,14 @@ pub async fn verify_completion(code: String) -> Result<PublicTrainingCompletion,
         }
         .await,
     )
+}
+
+/// Training progress of a unit and its child units, within the caller's dashboard scope
+/// (leaders and administrators).
+#[server(prefix = "/api", endpoint = "training/progress", input = Json)]
+pub async fn find_progress(unit_id: Option<i64>) -> Result<TrainingProgress, AppError> {
+    as_caller_with(Permission::ViewDashboard, |state, user| async move {
+        store::progress::progress(&state.db, &user, unit_id).await
+    })
+    .await
 }

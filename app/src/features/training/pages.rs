@@ -1,7 +1,8 @@
 //! Training's pages: the trainee's modules (`/tap-huan`), a lesson and its print view
 //! (`/tap-huan/:module/bai/:position`, `…/ban-in`), the quiz (`/tap-huan/:module/kiem-tra`)
 //! an attempt's result (`/tap-huan/ket-qua/:attempt`) and the certificate of a completed module
-//! (`/tap-huan/:module/chung-nhan`, [`certificate`]).
+//! (`/tap-huan/:module/chung-nhan`, [`certificate`]); leaders' progress view is [`progress`]
+//! (`/tap-huan/tien-do`).
 //!
 //! Everything but answering a quiz reads fully before the WebAssembly arrives: lessons are
 //! rendered to HTML on the server. The quiz saves each answer as it is chosen, so a reload or a
@@ -9,7 +10,9 @@
 //! which is what decides.
 
 mod certificate;
+mod progress;
 pub use certificate::TrainingCertificatePage;
+pub use progress::TrainingProgressPage;
 
 use super::api::{
     find_lesson, find_quiz, find_result, list_modules, save_answer, start_attempt, submit_attempt,

@@ -4,6 +4,7 @@
 //! [`quiz`]; the shipped modules are [`seed`]; Markdown is [`render`].
 
 pub mod certificate;
+pub mod progress;
 pub mod quiz;
 pub mod render;
 pub mod seed;

@@ -293,3 +293,51 @@ pub struct PublicTrainingCompletion {
     pub completed_on: chrono::NaiveDate,
     pub issuing_unit: String,
 }
+
+/// A unit on the way from the caller's scope down to the unit shown (the breadcrumb).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitLink {
+    pub unit_id: i64,
+    pub name: String,
+}
+
+/// The training figures of one unit (its whole subtree).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressRow {
+    pub unit_id: i64,
+    pub name: String,
+    /// Whether the unit has units below it to drill down to.
+    pub has_children: bool,
+    /// Active accounts holding the officer or reviewer role here.
+    pub officers: u32,
+    /// Of those, the ones who completed every published module.
+    pub trained: u32,
+    /// Modules completed by every account here, trainees included.
+    pub completions: u32,
+    /// Quiz attempts submitted here.
+    pub attempts: u32,
+    /// Their average result, in percent (rounded down).
+    pub average_percent: Option<u32>,
+}
+
+impl ProgressRow {
+    /// Officers trained ÷ officers, in percent (rounded down); `None` without officers.
+    pub fn trained_percent(&self) -> Option<u32> {
+        (self.trained * 100).checked_div(self.officers)
+    }
+}
+
+/// Training progress of a unit and of each of its child units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingProgress {
+    pub unit_id: i64,
+    pub unit_name: String,
+    /// Published modules: "trained" means all of them completed.
+    pub modules: u32,
+    pub trail: Vec<UnitLink>,
+    pub total: ProgressRow,
+    pub rows: Vec<ProgressRow>,
+}
+
+/// The target for officers trained (Kế hoạch 386/KH of Trà Bồng and QĐ 281/QĐ-TTg: 100%).
+pub const OFFICERS_TRAINED_TARGET_PERCENT: u32 = 100;

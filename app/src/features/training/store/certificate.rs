@@ -91,13 +91,7 @@ pub async fn find_certificate(
 
 /// Public: what a training certificate's code stands for.
 pub async fn verify(pool: &Pool, code: &str) -> AppResult<PublicTrainingCompletion> {
-    let code: String = code
-        .trim()
-        .to_uppercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(32)
-        .collect();
+    let code = crate::backend::verify_code::normalize(code);
     let row = sqlx::query_as::<_, CompletionRow>(&format!(
         "{COMPLETION_SELECT} WHERE c.verify_code = $1"
     ))

@@ -120,6 +120,33 @@ async fn answers_of(conn: &mut Conn, attempt_id: i64) -> AppResult<HashMap<i64, 
         .collect()
 }
 
+/// An attempt's drawn questions in order, their bank rows (with the key) and the saved
+/// answers.
+async fn load_drawn(
+    conn: &mut Conn,
+    attempt: &AttemptRow,
+) -> AppResult<(
+    Vec<Drawn>,
+    HashMap<i64, QuestionRow>,
+    HashMap<i64, Vec<u32>>,
+)> {
+    let drawn = drawn_of(attempt)?;
+    let questions = questions_of(conn, &drawn).await?;
+    let answers = answers_of(conn, attempt.id).await?;
+    Ok((drawn, questions, answers))
+}
+
+/// Attempts a trainee has started on a module, submitted or not.
+async fn attempts_used(conn: &mut Conn, user_id: i64, module_id: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM training_attempts WHERE user_id = $1 AND module_id = $2",
+    )
+    .bind(user_id)
+    .bind(module_id)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 fn seconds_left(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<i64> {
     deadline.map(|d| (d - now).num_seconds().max(0))
 }
@@ -132,9 +159,7 @@ fn expired(attempt: &AttemptRow, now: DateTime<Utc>) -> bool {
 /// when it passed and none exists yet (a completion is never replaced or revoked).
 async fn close_attempt(conn: &mut Conn, attempt: &AttemptRow, at: DateTime<Utc>) -> AppResult<()> {
     let module = version_rules(conn, attempt).await?;
-    let drawn = drawn_of(attempt)?;
-    let questions = questions_of(conn, &drawn).await?;
-    let answers = answers_of(conn, attempt.id).await?;
+    let (drawn, questions, answers) = load_drawn(conn, attempt).await?;
     let mut correct = 0;
     for d in &drawn {
         let q = questions
@@ -196,6 +221,21 @@ struct VersionRules {
     attempt_limit: Option<i64>,
 }
 
+/// The caller's open attempt on `module_id`, if any (at most one: a partial unique index).
+async fn open_attempt(
+    conn: &mut Conn,
+    user: &SessionUser,
+    module_id: i64,
+) -> AppResult<Option<AttemptRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{ATTEMPT_SELECT} WHERE user_id = $1 AND module_id = $2 AND submitted_at IS NULL"
+    ))
+    .bind(user.id)
+    .bind(module_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
 /// Closes the caller's open attempt on `module_id` if its time has run out. Runs in the
 /// caller's write transaction.
 async fn close_if_expired(
@@ -204,14 +244,10 @@ async fn close_if_expired(
     module_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let open: Option<AttemptRow> = sqlx::query_as(&format!(
-        "{ATTEMPT_SELECT} WHERE user_id = $1 AND module_id = $2 AND submitted_at IS NULL"
-    ))
-    .bind(user.id)
-    .bind(module_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(attempt) = open.filter(|a| expired(a, now)) {
+    if let Some(attempt) = open_attempt(conn, user, module_id)
+        .await?
+        .filter(|a| expired(a, now))
+    {
         let at = attempt.deadline.unwrap_or(now);
         close_attempt(conn, &attempt, at).await?;
     }
@@ -301,14 +337,7 @@ pub async fn start_attempt(
     let mut tx = db::begin_write(pool).await?;
     let module = published(&mut tx, module_id).await?;
     close_if_expired(&mut tx, user, module_id, now).await?;
-    let open: Option<AttemptRow> = sqlx::query_as(&format!(
-        "{ATTEMPT_SELECT} WHERE user_id = $1 AND module_id = $2 AND submitted_at IS NULL"
-    ))
-    .bind(user.id)
-    .bind(module_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let attempt = match open {
+    let attempt = match open_attempt(&mut tx, user, module_id).await? {
         Some(a) => a,
         None => {
             refuse_new_attempt(&mut tx, user, &module).await?;
@@ -373,13 +402,7 @@ async fn refuse_new_attempt(
             "You have completed this module; there is no need to take the quiz again.",
         ));
     }
-    let used: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM training_attempts WHERE user_id = $1 AND module_id = $2",
-    )
-    .bind(user.id)
-    .bind(module.module_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let used = attempts_used(conn, user.id, module.module_id).await?;
     if let Some(limit) = module.attempt_limit.filter(|l| used >= *l) {
         return Err(AppError::bad_request(
             format!("Bạn đã dùng hết {limit} lượt làm bài của học phần này. Hãy liên hệ cán bộ quản trị để được hướng dẫn."),
@@ -398,9 +421,7 @@ async fn attempt_view(
     pass_percent: i64,
     now: DateTime<Utc>,
 ) -> AppResult<AttemptView> {
-    let drawn = drawn_of(attempt)?;
-    let questions = questions_of(conn, &drawn).await?;
-    let answers = answers_of(conn, attempt.id).await?;
+    let (drawn, questions, answers) = load_drawn(conn, attempt).await?;
     let mut out = Vec::with_capacity(drawn.len());
     for d in &drawn {
         let q = questions
@@ -571,9 +592,7 @@ pub async fn find_result(
         });
     };
     let rules = version_rules(&mut conn, &attempt).await?;
-    let drawn = drawn_of(&attempt)?;
-    let questions = questions_of(&mut conn, &drawn).await?;
-    let answers = answers_of(&mut conn, attempt.id).await?;
+    let (drawn, questions, answers) = load_drawn(&mut conn, &attempt).await?;
     let mut items = Vec::with_capacity(drawn.len());
     let mut correct = 0;
     for d in &drawn {
@@ -603,13 +622,7 @@ pub async fn find_result(
             explanation: keyed.explanation,
         });
     }
-    let used: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM training_attempts WHERE user_id = $1 AND module_id = $2",
-    )
-    .bind(user.id)
-    .bind(attempt.module_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let used = attempts_used(&mut conn, user.id, attempt.module_id).await?;
     let current_limit: Option<i64> = sqlx::query_scalar(
         "SELECT attempt_limit FROM training_module_versions WHERE module_id = $1 AND status = 'published'",
     )
