@@ -32,12 +32,21 @@ use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
 
 /// A number in the route, or `None`.
-fn route_number(name: &'static str) -> Memo<Option<i64>> {
+pub(super) fn route_number(name: &'static str) -> Memo<Option<i64>> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get(name).and_then(|v| v.parse::<i64>().ok()))
 }
 
-fn loading(lang: Lang) -> impl IntoView {
+/// A page that could not load: its title, why, and the way back to the modules.
+pub(super) fn failed(lang: Lang, title: &'static str, error: AppError) -> impl IntoView {
+    view! {
+        <h1 class="page-title">{title}</h1>
+        <ErrorAlert error />
+        <p><a href="/tap-huan">{lang.t("← Tập huấn", "← Training")}</a></p>
+    }
+}
+
+pub(super) fn loading(lang: Lang) -> impl IntoView {
     view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }
 }
 
@@ -153,9 +162,7 @@ fn lesson_page(print: bool) -> impl IntoView {
                     match lesson.await {
                         Err(e) => view! {
                             <Title text=lang.t("Bài học", "Lesson") />
-                            <h1 class="page-title">{lang.t("Bài học", "Lesson")}</h1>
-                            <ErrorAlert error=e />
-                            <p><a href="/tap-huan">{lang.t("← Tập huấn", "← Training")}</a></p>
+                            {failed(lang, lang.t("Bài học", "Lesson"), e)}
                         }
                             .into_any(),
                         Ok(l) if print => view! { <LessonPrint lesson=l /> }.into_any(),
@@ -300,9 +307,7 @@ pub fn QuizPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match intro.await {
                         Err(e) => view! {
-                            <h1 class="page-title">{lang.t("Bài kiểm tra", "Quiz")}</h1>
-                            <ErrorAlert error=e />
-                            <p><a href="/tap-huan">{lang.t("← Tập huấn", "← Training")}</a></p>
+                            {failed(lang, lang.t("Bài kiểm tra", "Quiz"), e)}
                         }
                             .into_any(),
                         Ok(intro) => view! { <Quiz intro /> }.into_any(),
@@ -659,9 +664,7 @@ pub fn ResultPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match result.await {
                         Err(e) => view! {
-                            <h1 class="page-title">{lang.t("Kết quả kiểm tra", "Quiz result")}</h1>
-                            <ErrorAlert error=e />
-                            <p><a href="/tap-huan">{lang.t("← Tập huấn", "← Training")}</a></p>
+                            {failed(lang, lang.t("Kết quả kiểm tra", "Quiz result"), e)}
                         }
                             .into_any(),
                         Ok(r) => view! { <ResultView result=r /> }.into_any(),

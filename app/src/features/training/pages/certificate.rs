@@ -10,19 +10,12 @@ use crate::ui::{use_lang, ErrorAlert, Guard};
 use crate::vietnam_time::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// `/tap-huan/:module/chung-nhan`: the caller's own certificate of a module.
 #[component]
 pub fn TrainingCertificatePage() -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let module = Memo::new(move |_| {
-        params
-            .read()
-            .get("module")
-            .and_then(|v| v.parse::<i64>().ok())
-    });
+    let module = super::route_number("module");
     let cert = Resource::new(
         move || module.get(),
         |module| async move {
@@ -42,7 +35,7 @@ pub fn TrainingCertificatePage() -> impl IntoView {
         <Title text=lang.t("Chứng nhận hoàn thành tập huấn", "Training certificate") />
         <h1 class="page-title">{lang.t("Chứng nhận hoàn thành tập huấn", "Certificate of completed training")}</h1>
         <Guard permission=Permission::Train let:_me>
-            <Suspense fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
+            <Suspense fallback=move || super::loading(lang)>
                 {move || Suspend::new(async move {
                     match cert.await {
                         Err(e) => view! {

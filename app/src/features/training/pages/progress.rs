@@ -99,7 +99,7 @@ pub fn TrainingProgressPage() -> impl IntoView {
         <Title text=lang.t("Tiến độ tập huấn", "Training progress") />
         <h1 class="page-title">{lang.t("Tiến độ tập huấn", "Training progress")}</h1>
         <Guard permission=Permission::ViewDashboard let:_me>
-            <Transition fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
+            <Transition fallback=move || super::loading(lang)>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorAlert error=e /> }.into_any(),

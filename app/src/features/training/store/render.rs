@@ -16,28 +16,48 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Renders a lesson to sanitised HTML.
-pub fn lesson_html(markdown: &str) -> String {
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut example: Option<String> = None;
+/// The lesson's Markdown events, each worked example block (fenced `vi-du-cham-diem`) given to
+/// `example` with its JSON and replaced by the HTML it returns.
+fn with_examples<'a>(markdown: &'a str, mut example: impl FnMut(&str) -> String) -> Vec<Event<'a>> {
+    let mut events: Vec<Event<'a>> = Vec::new();
+    let mut inside: Option<String> = None;
     for event in Parser::new_ext(markdown, options()) {
-        match (&mut example, event) {
+        match (&mut inside, event) {
             (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))))
                 if info.trim() == WORKED_EXAMPLE_BLOCK =>
             {
-                example = Some(String::new());
+                inside = Some(String::new());
             }
             (Some(text), Event::Text(t)) => text.push_str(&t),
             (Some(text), Event::End(TagEnd::CodeBlock)) => {
-                events.push(Event::Html(worked_example_html(text).into()));
-                example = None;
+                events.push(Event::Html(example(text).into()));
+                inside = None;
             }
             (Some(_), _) => {}
             (None, event) => events.push(event),
         }
     }
+    events
+}
+
+/// The JSON of every worked example in a lesson, in order (what the test of the shipped
+/// modules scores).
+pub fn worked_example_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    with_examples(markdown, |json| {
+        blocks.push(json.to_string());
+        String::new()
+    });
+    blocks
+}
+
+/// Renders a lesson to sanitised HTML.
+pub fn lesson_html(markdown: &str) -> String {
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(
+        &mut html,
+        with_examples(markdown, worked_example_html).into_iter(),
+    );
     sanitize(&html)
 }
 

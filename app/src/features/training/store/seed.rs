@@ -231,8 +231,7 @@ async fn insert_module(conn: &mut Conn, module: &ShippedModule, position: i64) -
 mod tests {
     use super::*;
     use crate::domain::catalog::shipped_set;
-    use crate::domain::training::{check_worked_example, WorkedExample, WORKED_EXAMPLE_BLOCK};
-    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+    use crate::domain::training::{check_worked_example, WorkedExample};
 
     #[test]
     fn every_shipped_module_reads_and_its_quiz_could_be_published() {
@@ -277,30 +276,18 @@ mod tests {
         }
     }
 
-    /// The worked examples of every lesson, as (lesson title, JSON).
+    /// The worked examples of every lesson, as (lesson title, JSON), found as the renderer
+    /// finds them.
     fn worked_examples(modules: &[ShippedModule]) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for m in modules {
-            for l in &m.lessons {
-                let mut inside: Option<String> = None;
-                for event in Parser::new(&l.body_md) {
-                    match (&mut inside, event) {
-                        (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))))
-                            if info.trim() == WORKED_EXAMPLE_BLOCK =>
-                        {
-                            inside = Some(String::new())
-                        }
-                        (Some(text), Event::Text(t)) => text.push_str(&t),
-                        (Some(text), Event::End(TagEnd::CodeBlock)) => {
-                            out.push((l.title.clone(), std::mem::take(text)));
-                            inside = None;
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
-        out
+        modules
+            .iter()
+            .flat_map(|m| m.lessons.iter())
+            .flat_map(|l| {
+                super::super::render::worked_example_blocks(&l.body_md)
+                    .into_iter()
+                    .map(|json| (l.title.clone(), json))
+            })
+            .collect()
     }
 
     #[test]
