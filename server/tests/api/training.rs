@@ -821,3 +821,45 @@ async fn training_progress_stays_within_the_callers_scope() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a trainee has no dashboard");
 }
+
+#[tokio::test]
+async fn malformed_training_requests_get_a_clear_vietnamese_answer() {
+    let app = spawn_app().await;
+    let client = trainee(&app).await;
+    for (path, body) in [
+        (
+            "training/lesson",
+            json!({ "module_id": "một", "position": 1 }),
+        ),
+        ("training/lesson", json!({ "module_id": 1, "position": -3 })),
+        (
+            "training/attempt/answer",
+            json!({ "input": { "attempt_id": 1 } }),
+        ),
+        ("training/attempt/start", json!({})),
+    ] {
+        let (status, answer) = client.post_fn(path, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
+        let message = error_message(&answer, "BadRequest").unwrap_or_default();
+        assert!(message.contains("không hợp lệ"), "{path}: {answer}");
+    }
+    // A hand-edited address reads as "not found", in words, not as a broken page.
+    for path in [
+        "/tap-huan/abc/bai/1",
+        "/tap-huan/1/bai/0",
+        "/tap-huan/ket-qua/999999",
+        "/tap-huan/999/kiem-tra",
+    ] {
+        let page = client.get_page(path).await.text().await.unwrap();
+        assert!(
+            page.contains("Không tìm thấy"),
+            "{path} does not say what is missing"
+        );
+    }
+    let (status, _) = app
+        .client_for("lanhdao")
+        .await
+        .post_fn("training/progress", json!({ "unit_id": 987654 }))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
