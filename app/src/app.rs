@@ -131,6 +131,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/xac-minh/:code") view=certificates::pages::VerifyPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan") view=training::pages::TrainingPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/tien-do") view=training::pages::TrainingProgressPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/quan-ly") view=training::pages::ModuleAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/quan-ly/:module") view=training::pages::ModuleEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/hoi-nghi") view=training::pages::SessionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/hoi-nghi/:session") view=training::pages::SessionPage ssr=SsrMode::Async />
+                        <Route path=path!("/tap-huan/hoi-nghi/:session/ky-ten") view=training::pages::SignInSheetPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/:module/bai/:position") view=training::pages::LessonPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/:module/bai/:position/ban-in") view=training::pages::LessonPrintPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/:module/kiem-tra") view=training::pages::QuizPage ssr=SsrMode::Async />
@@ -169,6 +174,8 @@ const NAV: &[NavItem] = &[
     NavItem { href: "/tieu-chi", vi: "Bộ tiêu chí", en: "Criteria", any_of: &[Permission::ManageCriteria, Permission::Review] },
     NavItem { href: "/tap-huan", vi: "Tập huấn", en: "Training", any_of: &[Permission::Train] },
     NavItem { href: "/tap-huan/tien-do", vi: "Tiến độ tập huấn", en: "Training progress", any_of: &[Permission::ViewDashboard] },
+    NavItem { href: "/tap-huan/hoi-nghi", vi: "Hội nghị tập huấn", en: "Training sessions", any_of: &[Permission::ManageTraining] },
+    NavItem { href: "/tap-huan/quan-ly", vi: "Soạn học phần", en: "Edit modules", any_of: &[Permission::ManageTraining] },
     NavItem { href: "/nguoi-dung", vi: "Người dùng", en: "Users", any_of: &[Permission::ManageUsers] },
     NavItem { href: "/nhat-ky", vi: "Nhật ký", en: "Audit log", any_of: &[Permission::ReadAudit] },
 ];

@@ -16,6 +16,7 @@ use crate::features::evaluations::store::evidence;
 use crate::features::households::store as households;
 use crate::features::imports::store as imports;
 use crate::features::org_units::store as org_units;
+use crate::features::training::store::documents;
 use crate::features::{clans, organisations, users};
 use crate::i18n::Lang;
 use axum::extract::{Multipart, Path, Query, State};
@@ -35,6 +36,12 @@ pub fn routes() -> Router<AppState> {
         .route("/import/template/{kind}", get(import_template))
         .route("/evaluations/{id}/attachments", post(upload_attachment))
         .route("/attachments/{id}", get(download_attachment))
+        .route(
+            "/training/modules/{id}/documents",
+            post(upload_training_document),
+        )
+        .route("/tai-lieu-tap-huan/{id}", get(download_training_document))
+        .route("/training/sessions/{id}/attendees", post(upload_attendees))
         .route("/qr/{code}", get(qr_code))
 }
 
@@ -323,6 +330,7 @@ async fn export_list(
                     r.average_percent
                         .map(|p| format!("{p}%"))
                         .unwrap_or_default(),
+                    r.attended.to_string(),
                 ]
             };
             let mut rows = vec![line(&progress.total)];
@@ -335,6 +343,7 @@ async fn export_list(
                 t("Học phần hoàn thành", "Modules completed"),
                 t("Lượt kiểm tra", "Quiz attempts"),
                 t("Điểm kiểm tra trung bình", "Average quiz result"),
+                t("Dự hội nghị tập huấn", "Attended in person"),
             ];
             ("tien-do-tap-huan", {
                 let book =
@@ -547,7 +556,18 @@ async fn download_attachment(
     let user = require_user(&state, &headers, Permission::ReadRegistry).await?;
     let (filename, content_type, bytes) =
         evidence::attachment_content(&state.db, &user, id).await?;
-    let ascii_name: String = crate::domain::text::search_key(&filename)
+    Ok(file_response(&filename, &content_type, bytes, "inline"))
+}
+
+/// A stored file as a response: its content type, an ASCII file name (browsers differ on
+/// others), `disposition` ("inline" to open, "attachment" to save), kept privately for an hour.
+fn file_response(
+    filename: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+    disposition: &str,
+) -> Response {
+    let ascii_name: String = crate::domain::text::search_key(filename)
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
@@ -557,17 +577,17 @@ async fn download_attachment(
             }
         })
         .collect();
-    Ok((
+    (
         [
             (
                 header::CONTENT_TYPE,
-                HeaderValue::from_str(&content_type)
+                HeaderValue::from_str(content_type)
                     .unwrap_or(HeaderValue::from_static("application/octet-stream")),
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("inline; filename=\"{ascii_name}\""))
-                    .unwrap_or(HeaderValue::from_static("inline")),
+                HeaderValue::from_str(&format!("{disposition}; filename=\"{ascii_name}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
             ),
             (
                 header::CACHE_CONTROL,
@@ -576,7 +596,58 @@ async fn download_attachment(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
+}
+
+/// `POST /training/modules/{id}/documents` with a multipart field `file`: attaches a PDF or
+/// office file (checked by content) to the module's stored draft.
+async fn upload_training_document(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let user = require_user(&state, &headers, Permission::ManageTraining).await?;
+    let (filename, bytes) = read_file_field(&mut multipart, "tai-lieu").await?;
+    let list = documents::add_document(&state.db, &user, id, &filename, &bytes).await?;
+    Ok(Json(list).into_response())
+}
+
+/// `POST /training/sessions/{id}/attendees` with a multipart field `file`: adds the delegates
+/// of an .xlsx or CSV list (name, unit, position) to a session.
+async fn upload_attendees(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let user = require_user(&state, &headers, Permission::ManageTraining).await?;
+    let (filename, bytes) = read_file_field(&mut multipart, "danh-sach").await?;
+    let done = crate::features::training::store::sessions::import_attendee_file(
+        &state.db, &user, id, &filename, bytes,
+    )
+    .await?;
+    Ok(Json(done).into_response())
+}
+
+/// `GET /tai-lieu-tap-huan/{id}`: a module's document. PDFs open in the browser; office files
+/// download, so nothing from them runs inside the site.
+async fn download_training_document(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = user_from_headers(&state, &headers)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let user = crate::backend::session::require_password_changed(user)?;
+    let (filename, content_type, bytes) = documents::document_content(&state.db, &user, id).await?;
+    let disposition = if content_type == "application/pdf" {
+        "inline"
+    } else {
+        "attachment"
+    };
+    Ok(file_response(&filename, &content_type, bytes, disposition))
 }
 
 /// `GET /qr/{code}.svg`: the QR code of a certificate's public verification address.

@@ -1,6 +1,6 @@
 //! Org-unit scope in SQL: the filter every list in a scope uses, and the scopes a list covers.
 
-use crate::backend::db::{Db, Pool};
+use crate::backend::db::{Conn, Db, Pool};
 use crate::backend::session::require_at;
 use crate::domain::org::subtree_upper_bound;
 use crate::domain::roles::{Permission, SessionUser};
@@ -51,4 +51,22 @@ pub async fn list_scopes(
         }
         None => Ok(user.scopes(permission)),
     }
+}
+
+/// Whether `user` holds `permission` over every top-level unit: what changing something the
+/// whole tree shares needs (a national criteria set, the training modules), so an
+/// administrator of one province cannot change what every other province uses.
+pub async fn covers_whole_tree(
+    conn: &mut Conn,
+    user: &SessionUser,
+    permission: Permission,
+) -> AppResult<bool> {
+    if !user.can(permission) {
+        return Ok(false);
+    }
+    let roots: Vec<String> =
+        sqlx::query_scalar("SELECT path FROM org_units WHERE parent_id IS NULL")
+            .fetch_all(conn)
+            .await?;
+    Ok(roots.iter().all(|root| user.can_at(permission, root)))
 }

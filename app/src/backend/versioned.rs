@@ -20,6 +20,7 @@ pub enum Versioned {
     Organisation,
     OrgUnit,
     CriteriaSet,
+    TrainingSession,
 }
 
 impl Versioned {
@@ -30,6 +31,7 @@ impl Versioned {
             Versioned::Organisation => "organisations",
             Versioned::OrgUnit => "org_units",
             Versioned::CriteriaSet => "criteria_sets",
+            Versioned::TrainingSession => "training_sessions",
         }
     }
 

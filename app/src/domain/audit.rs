@@ -19,11 +19,13 @@ pub enum AuditEntity {
     Registration,
     Evaluation,
     Decision,
+    TrainingModule,
+    TrainingSession,
 }
 
 impl AuditEntity {
     /// Every kind, in the order the audit page's filter offers them.
-    pub const ALL: [AuditEntity; 10] = [
+    pub const ALL: [AuditEntity; 12] = [
         AuditEntity::Household,
         AuditEntity::Clan,
         AuditEntity::Organisation,
@@ -34,6 +36,8 @@ impl AuditEntity {
         AuditEntity::Registration,
         AuditEntity::Evaluation,
         AuditEntity::Decision,
+        AuditEntity::TrainingModule,
+        AuditEntity::TrainingSession,
     ];
 
     /// The code stored in the log.
@@ -49,6 +53,8 @@ impl AuditEntity {
             AuditEntity::Registration => "registration",
             AuditEntity::Evaluation => "evaluation",
             AuditEntity::Decision => "decision",
+            AuditEntity::TrainingModule => "training_module",
+            AuditEntity::TrainingSession => "training_session",
         }
     }
 
@@ -68,6 +74,8 @@ impl AuditEntity {
             AuditEntity::Registration => ("Đăng ký danh hiệu", "Title registration"),
             AuditEntity::Evaluation => ("Hồ sơ đánh giá", "Evaluation"),
             AuditEntity::Decision => ("Quyết định công nhận", "Recognition decision"),
+            AuditEntity::TrainingModule => ("Học phần tập huấn", "Training module"),
+            AuditEntity::TrainingSession => ("Hội nghị tập huấn", "Training session"),
         };
         lang.t(vi, en)
     }
@@ -97,13 +105,17 @@ pub enum AuditAction {
     /// An evidence file added to an evaluation, or removed from it.
     Attach,
     Detach,
+    /// A draft thrown away (a training module's).
+    Discard,
+    /// Attendance marked at an in-person training session.
+    Attend,
     /// A step of the title cycle (`workflow::Transition`).
     Step(Transition),
 }
 
 impl AuditAction {
     /// Every action, in the order the audit page lists them.
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Deactivate,
@@ -120,6 +132,8 @@ impl AuditAction {
         AuditAction::Unregister,
         AuditAction::Attach,
         AuditAction::Detach,
+        AuditAction::Discard,
+        AuditAction::Attend,
         AuditAction::Step(Transition::Start),
         AuditAction::Step(Transition::Save),
         AuditAction::Step(Transition::Submit),
@@ -149,6 +163,8 @@ impl AuditAction {
             AuditAction::Unregister => "unregister",
             AuditAction::Attach => "attach",
             AuditAction::Detach => "detach",
+            AuditAction::Discard => "discard",
+            AuditAction::Attend => "attend",
             AuditAction::Step(step) => step.code(),
         }
     }
@@ -184,6 +200,8 @@ impl AuditAction {
             AuditAction::Unregister => ("Hủy đăng ký", "Registration withdrawn"),
             AuditAction::Attach => ("Thêm minh chứng", "Evidence added"),
             AuditAction::Detach => ("Gỡ minh chứng", "Evidence removed"),
+            AuditAction::Discard => ("Bỏ bản nháp", "Draft discarded"),
+            AuditAction::Attend => ("Điểm danh", "Attendance marked"),
             AuditAction::Step(step) => match step {
                 Transition::Start => ("Bắt đầu đánh giá", "Evaluation started"),
                 Transition::Save => ("Lưu điểm", "Scores saved"),
@@ -226,7 +244,9 @@ mod tests {
                 "criteria_set",
                 "registration",
                 "evaluation",
-                "decision"
+                "decision",
+                "training_module",
+                "training_session"
             ]
         );
         for e in AuditEntity::ALL {

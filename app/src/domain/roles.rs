@@ -42,6 +42,8 @@ pub enum Permission {
     ViewDashboard,
     /// Take training modules.
     Train,
+    /// Write, edit and publish training modules; record in-person training sessions.
+    ManageTraining,
 }
 
 impl Role {

@@ -32,3 +32,4 @@ mod rollups;
 mod scope;
 mod search;
 mod training;
+mod training_admin;

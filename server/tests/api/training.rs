@@ -9,12 +9,12 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 /// The demo trainee's client.
-async fn trainee(app: &TestApp) -> Client {
+pub(crate) async fn trainee(app: &TestApp) -> Client {
     app.client_for("hocvien").await
 }
 
 /// A module's id by its code.
-async fn module_id(app: &TestApp, code: &str) -> i64 {
+pub(crate) async fn module_id(app: &TestApp, code: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM training_modules WHERE code = $1")
         .bind(code)
         .fetch_one(&app.db)
@@ -66,7 +66,7 @@ async fn choose(app: &TestApp, question: &Value, right: bool) -> Vec<u32> {
     }
 }
 
-async fn start(client: &Client, module: i64) -> Value {
+pub(crate) async fn start(client: &Client, module: i64) -> Value {
     client
         .ok("training/attempt/start", json!({ "module_id": module }))
         .await
@@ -87,7 +87,7 @@ async fn answer(
 }
 
 /// Answers every question of `attempt` (right or wrong) and submits it.
-async fn take(app: &TestApp, client: &Client, attempt: &Value, right: bool) -> Value {
+pub(crate) async fn take(app: &TestApp, client: &Client, attempt: &Value, right: bool) -> Value {
     let id = attempt["attempt_id"].as_i64().expect("an attempt id");
     for q in attempt["questions"].as_array().expect("questions") {
         let chosen = choose(app, q, right).await;
@@ -711,7 +711,7 @@ async fn a_completion_certificate_verifies_publicly_with_name_module_date_and_un
 }
 
 /// The row of `name` in a progress answer.
-fn progress_row<'a>(progress: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn progress_row<'a>(progress: &'a Value, name: &str) -> &'a Value {
     progress["rows"]
         .as_array()
         .unwrap()

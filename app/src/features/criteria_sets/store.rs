@@ -115,14 +115,7 @@ async fn may_manage(
     if let Some(path) = owner_path {
         return Ok(user.can_at(Permission::ManageCriteria, path));
     }
-    let roots: Vec<String> =
-        sqlx::query_scalar("SELECT path FROM org_units WHERE parent_id IS NULL")
-            .fetch_all(conn)
-            .await?;
-    Ok(user.can(Permission::ManageCriteria)
-        && roots
-            .iter()
-            .all(|root| user.can_at(Permission::ManageCriteria, root)))
+    crate::backend::scope::covers_whole_tree(conn, user, Permission::ManageCriteria).await
 }
 
 /// [`may_manage`] or 403.

@@ -4,10 +4,13 @@
 //! [`quiz`]; the shipped modules are [`seed`]; Markdown is [`render`].
 
 pub mod certificate;
+pub mod documents;
+pub mod editor;
 pub mod progress;
 pub mod quiz;
 pub mod render;
 pub mod seed;
+pub mod sessions;
 
 use super::types::{LessonLink, LessonView, ModuleCard, NextStep};
 use crate::backend::db::{self, Conn, Pool};
@@ -195,6 +198,7 @@ pub async fn find_lesson(
     let Some(lesson) = lessons.iter().find(|l| l.position == i64::from(position)) else {
         return Err(AppError::not_found("bài học", "Lesson"));
     };
+    let documents = documents::documents_of(&mut conn, module.version_id).await?;
     drop(conn);
     // One small write per lesson opened; "INSERT … ON CONFLICT" moves the time forward, so
     // the newest opening is where reading resumes.
@@ -240,6 +244,7 @@ pub async fn find_lesson(
             })
             .collect(),
         sources: serde_json::from_str(&module.sources).unwrap_or_default(),
+        documents,
     })
 }
 

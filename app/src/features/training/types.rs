@@ -2,6 +2,11 @@
 //! key and no explanation in it: [`QuizQuestion`] carries only the prompt and the options'
 //! texts, in the order shown. The key comes back only in [`AttemptResult`], after grading.
 
+mod editor;
+mod sessions;
+pub use editor::*;
+pub use sessions::*;
+
 use crate::i18n::Lang;
 use crate::vietnam_time::format;
 use serde::{Deserialize, Serialize};
@@ -147,6 +152,8 @@ pub struct LessonView {
     pub lessons: Vec<LessonLink>,
     /// The documents the module cites.
     pub sources: Vec<String>,
+    /// Documents attached to the module, to download.
+    pub documents: Vec<ModuleDocument>,
 }
 
 /// A quiz before an attempt: its rules, the trainee's earlier attempts, and the open attempt
@@ -318,6 +325,9 @@ pub struct ProgressRow {
     pub attempts: u32,
     /// Their average result, in percent (rounded down).
     pub average_percent: Option<u32>,
+    /// Delegates marked present at in-person sessions, counted where each belongs (accounts
+    /// and delegates from imported lists alike).
+    pub attended: u32,
 }
 
 impl ProgressRow {

@@ -143,6 +143,7 @@ pub fn TrainingProgressPage() -> impl IntoView {
                                             <td data-label=lang.t("Điểm kiểm tra TB", "Average quiz result")>
                                                 {row.average_percent.map_or_else(|| "—".to_string(), |a| format!("{a}% ({} {})", row.attempts, lang.t("lượt", "attempts")))}
                                             </td>
+                                            <td data-label=lang.t("Dự hội nghị", "Attended in person")>{row.attended}</td>
                                         </tr>
                                     }
                                 })
@@ -182,6 +183,12 @@ pub fn TrainingProgressPage() -> impl IntoView {
                                             ),
                                         )}
                                     </p>
+                                    <p>{format!(
+                                        "{} {} {}.",
+                                        lang.t("Dự hội nghị tập huấn trực tiếp:", "Attended in-person sessions:"),
+                                        total.attended,
+                                        lang.t("lượt đại biểu", "delegate attendances"),
+                                    )}</p>
                                     <p><a class="btn btn-secondary" href=export rel="external" download>{lang.t("Xuất Excel", "Export to Excel")}</a></p>
                                 </section>
                                 {(!p.rows.is_empty()).then(|| view! {
@@ -196,6 +203,7 @@ pub fn TrainingProgressPage() -> impl IntoView {
                                                 <th scope="col">{lang.t("So với chỉ tiêu", "Against the target")}</th>
                                                 <th scope="col">{lang.t("Học phần hoàn thành", "Modules completed")}</th>
                                                 <th scope="col">{lang.t("Điểm kiểm tra TB", "Average quiz result")}</th>
+                                                <th scope="col">{lang.t("Dự hội nghị", "Attended in person")}</th>
                                             </tr></thead>
                                             <tbody>{rows}</tbody>
                                         </table>

@@ -4,8 +4,9 @@
 //!
 //! Who counts: an *officer* is an active account holding the officer or reviewer role (the
 //! study-promotion officers the target speaks of), counted in the unit of its first such role;
-//! *trained* means every published module completed. Completions and quiz results count every
-//! account of the unit, trainees included. Accounts are few next to households (thousands in a
+//! *trained* means every published module completed, online or by attending an in-person
+//! session. Completions and quiz results count every account of the unit, trainees included;
+//! attendance counts every delegate marked present, with or without an account. Accounts are few next to households (thousands in a
 //! province), so they are read once and summed here.
 
 use crate::backend::db::{Conn, Pool};
@@ -90,6 +91,14 @@ pub async fn progress(
     .bind(&here.path)
     .fetch_all(&mut *conn)
     .await?;
+    // Attendance at in-person sessions, by the unit each delegate counts in.
+    let attendance: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT o.path, COUNT(*) FROM training_session_attendees a JOIN org_units o ON o.id = a.unit_id
+         WHERE a.attended_at IS NOT NULL AND substr(o.path, 1, length($1)) = $1 GROUP BY o.path",
+    )
+    .bind(&here.path)
+    .fetch_all(&mut *conn)
+    .await?;
     let row_of = |u: &Unit| {
         let mut row = ProgressRow {
             unit_id: u.id,
@@ -100,6 +109,11 @@ pub async fn progress(
             completions: 0,
             attempts: 0,
             average_percent: None,
+            attended: attendance
+                .iter()
+                .filter(|(path, _)| path_is_within(path, &u.path))
+                .map(|(_, n)| *n as u32)
+                .sum(),
         };
         let mut score_sum = 0;
         for a in accounts

@@ -6,9 +6,10 @@
 //! A module already in the database is never overwritten: once stored, it belongs to the
 //! administrators who edit it.
 
+use super::super::types::{DraftLesson, ModuleDraft};
 use crate::backend::db::{self, Conn, Pool};
 use crate::backend::error::internal;
-use crate::domain::training::{quiz_problems, reading_minutes, KeyedQuestion, QuizSettings};
+use crate::domain::training::{quiz_problems, KeyedQuestion, QuizSettings};
 use crate::error::AppResult;
 use serde::Deserialize;
 
@@ -30,13 +31,6 @@ struct ModuleFile {
     questions: Vec<KeyedQuestion>,
 }
 
-/// One lesson of a shipped module.
-#[derive(Clone, Debug)]
-pub struct ShippedLesson {
-    pub title: String,
-    pub body_md: String,
-}
-
 /// A shipped module, read and checked.
 #[derive(Debug)]
 pub struct ShippedModule {
@@ -46,7 +40,7 @@ pub struct ShippedModule {
     pub gates_scoring: bool,
     pub settings: QuizSettings,
     pub sources: Vec<String>,
-    pub lessons: Vec<ShippedLesson>,
+    pub lessons: Vec<DraftLesson>,
     pub questions: Vec<KeyedQuestion>,
 }
 
@@ -94,7 +88,7 @@ fn file(path: &str) -> Result<&'static str, String> {
 }
 
 /// A lesson file: its first line is `# Title`, the rest is the body.
-fn lesson(path: &str, text: &str) -> Result<ShippedLesson, String> {
+fn lesson(path: &str, text: &str) -> Result<DraftLesson, String> {
     let text = text.trim_start_matches('\u{feff}');
     let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
     let title = first
@@ -102,7 +96,7 @@ fn lesson(path: &str, text: &str) -> Result<ShippedLesson, String> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| format!("{path}: the first line must be '# Title'"))?;
-    Ok(ShippedLesson {
+    Ok(DraftLesson {
         title: title.to_string(),
         body_md: rest.trim().to_string(),
     })
@@ -171,59 +165,30 @@ pub async fn seed(pool: &Pool) -> AppResult<usize> {
 }
 
 async fn insert_module(conn: &mut Conn, module: &ShippedModule, position: i64) -> AppResult<()> {
-    let now = db::now();
     let module_id: i64 = sqlx::query_scalar(
         "INSERT INTO training_modules (code, position, gates_scoring, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(&module.code)
     .bind(position)
     .bind(module.gates_scoring)
-    .bind(now)
+    .bind(db::now())
     .fetch_one(&mut *conn)
     .await?;
-    let s = module.settings;
-    let version_id: i64 = sqlx::query_scalar(
-        "INSERT INTO training_module_versions (module_id, version, status, title, summary, sources, pass_percent,
-         questions_per_attempt, attempt_limit, time_limit_minutes, created_at, published_at)
-         VALUES ($1, 1, 'published', $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-    )
-    .bind(module_id)
-    .bind(&module.title)
-    .bind(&module.summary)
-    .bind(serde_json::to_string(&module.sources).map_err(internal)?)
-    .bind(i64::from(s.pass_percent))
-    .bind(i64::from(s.questions_per_attempt))
-    .bind(s.attempt_limit.map(i64::from))
-    .bind(s.time_limit_minutes.map(i64::from))
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    for (n, lesson) in module.lessons.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO training_lessons (version_id, position, title, body_md, reading_minutes) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(version_id)
-        .bind(n as i64 + 1)
-        .bind(&lesson.title)
-        .bind(&lesson.body_md)
-        .bind(i64::from(reading_minutes(&lesson.body_md)))
-        .execute(&mut *conn)
-        .await?;
-    }
-    for (n, q) in module.questions.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO training_questions (version_id, position, multiple, prompt, options, explanation)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(version_id)
-        .bind(n as i64 + 1)
-        .bind(q.multiple)
-        .bind(&q.prompt)
-        .bind(serde_json::to_string(&q.options).map_err(internal)?)
-        .bind(&q.explanation)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let content = ModuleDraft {
+        module_id,
+        version: 1,
+        revision: 1,
+        stored: true,
+        published_version: None,
+        title: module.title.clone(),
+        summary: module.summary.clone(),
+        sources: module.sources.clone(),
+        settings: module.settings,
+        lessons: module.lessons.clone(),
+        questions: module.questions.clone(),
+        documents: vec![],
+    };
+    super::editor::insert_version(conn, &content, "published").await?;
     Ok(())
 }
 
