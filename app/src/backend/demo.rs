@@ -1,11 +1,14 @@
 //! Demo data: Quảng Ngãi province → Trà Bồng district (the 2020–2025 tree, 16 commune-level
 //! units, real names) → synthetic villages and about 2,000 synthetic households with Vietnamese
-//! names, some clans and organisation units, and one demo account per role.
+//! names, some clans and organisation units, one demo account per role, and the district's
+//! officers at every stage of their training ([`training`]).
 //!
 //! Only the province, district and commune names are real (see shared/domain
 //! tra-bong-admin-units.md). Codes other than the province's GSO code (51) are demo codes, and
 //! villages, households, clans and units are generated. The generator is deterministic so every
 //! fresh start looks the same.
+
+mod training;
 
 use crate::backend::db::{self, Pool};
 use crate::domain::org::OrgLevel;
@@ -329,6 +332,7 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
     tx.commit().await?;
     tracing::info!(households = household_count, "demo registry loaded");
 
+    let mut admin_id = None;
     for (username, full_name, role, code) in DEMO_USERS {
         let mut conn = pool.acquire().await?;
         if let Some(unit) = org_units::get_by_code(&mut conn, code).await? {
@@ -342,6 +346,9 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
                 &[(*role, unit.id)],
             )
             .await?;
+            if *role == Role::Admin {
+                admin_id.get_or_insert(user_id);
+            }
             if DEMO_TRAINED.contains(username) {
                 let mut tx = db::begin_write(pool).await?;
                 for code in [
@@ -360,6 +367,9 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
                 tx.commit().await?;
             }
         }
+    }
+    if let Some(admin_id) = admin_id {
+        training::load(pool, &mut rng, admin_id).await?;
     }
     Ok(true)
 }

@@ -446,6 +446,27 @@ pub async fn insert_user(
     roles: &[(Role, i64)],
 ) -> AppResult<i64> {
     let hash = hash_password_blocking(password.to_string()).await?;
+    insert_user_hashed(
+        pool,
+        username,
+        full_name,
+        &hash,
+        must_change_password,
+        roles,
+    )
+    .await
+}
+
+/// [`insert_user`] with the password already hashed (the demo data hashes its one password
+/// once for all its accounts).
+pub async fn insert_user_hashed(
+    pool: &Pool,
+    username: &str,
+    full_name: &str,
+    hash: &str,
+    must_change_password: bool,
+    roles: &[(Role, i64)],
+) -> AppResult<i64> {
     let now = db::now();
     let mut tx = db::begin_write(pool).await?;
     let id: i64 = sqlx::query_scalar(
