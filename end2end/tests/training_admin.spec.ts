@@ -24,6 +24,8 @@ test('the administrator drafts a module: it lists what stops publishing, and sav
   await page.getByRole('button', { name: '+ Thêm bài học' }).click();
   await page.getByLabel('Bài 1: tên bài').fill('Bài mở đầu');
   await page.getByLabel('Bài 1: nội dung (Markdown)').fill('Xã hội học tập là **mọi người** đều được học.');
+  await page.getByRole('button', { name: 'Xem trước bài 1' }).click();
+  await expect(page.getByRole('region', { name: 'Xem trước bài 1' }).locator('strong')).toHaveText('mọi người');
   await page.getByRole('button', { name: '+ Thêm câu hỏi' }).click();
   await page.getByLabel('Câu 1: câu hỏi').fill('Ai được học?');
   await page.getByLabel('Câu 1, phương án 1', { exact: true }).fill('Mọi người');
@@ -55,6 +57,7 @@ test('the administrator records attendance at the district conference and prints
   await waitForHydration(page);
   await expectAccessible(page, 'a training session at 360 px');
 
+  await expect(page.getByRole('link', { name: 'Xã hội học tập và mục tiêu của huyện' })).toHaveAttribute('href', /\/tap-huan\/\d+\/bai\/1$/);
   await page.locator('#attendee-paste').fill('Trần Thị Kiểm Thử\tXã Trà Phú\tPhó Chủ tịch Hội');
   await page.getByRole('button', { name: 'Thêm vào danh sách' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Đã thêm 1 đại biểu' })).toBeVisible();

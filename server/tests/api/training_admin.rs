@@ -803,3 +803,26 @@ async fn a_delegate_list_imports_from_a_spreadsheet_by_its_column_names() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_editors_preview_renders_and_cleans_a_lesson_for_administrators_only() {
+    let app = spawn_app().await;
+    let html = admin(&app)
+        .await
+        .ok(
+            "training/editor/preview",
+            json!({ "body_md": "**Học** suốt đời <script>alert(1)</script> [x](javascript:alert(1))" }),
+        )
+        .await;
+    let html = html.as_str().unwrap_or_default();
+    assert!(html.contains("<strong>Học</strong>"), "{html}");
+    assert!(
+        !html.contains("<script") && !html.contains("javascript:"),
+        "{html}"
+    );
+    let (status, body) = trainee(&app)
+        .await
+        .post_fn("training/editor/preview", json!({ "body_md": "x" }))
+        .await;
+    assert_forbidden(status, &body, "a trainee previews");
+}

@@ -199,6 +199,15 @@ pub async fn move_module(
     .await
 }
 
+/// A lesson's Markdown rendered as trainees will see it (the editor's preview).
+#[server(prefix = "/api", endpoint = "training/editor/preview", input = Json)]
+pub async fn preview_lesson(body_md: String) -> Result<String, AppError> {
+    as_caller_with(Permission::ManageTraining, |state, user| async move {
+        store::editor::preview_lesson(&state.db, &user, body_md).await
+    })
+    .await
+}
+
 /// Removes a document from a module's stored draft.
 #[server(prefix = "/api", endpoint = "training/editor/remove-document", input = Json)]
 pub async fn remove_module_document(

@@ -6,7 +6,7 @@
 
 use super::super::api::{
     create_module, discard_module_draft, find_module_draft, list_managed_modules, move_module,
-    publish_module_draft, remove_module_document, update_module_draft,
+    preview_lesson, publish_module_draft, remove_module_document, update_module_draft,
 };
 use super::super::types::{
     document_href, editor_href, DraftLesson, ManagedModule, ModuleDocument, ModuleDraft,
@@ -264,6 +264,17 @@ fn DraftEditor(stored: ModuleDraft) -> impl IntoView {
     let problems = Memo::new(move |_| draft.with(|d| d.publish_problems()));
     let documents = RwSignal::new(draft.with_untracked(|d| d.documents.clone()));
     let stored = Signal::derive(move || draft.with(|d| d.stored));
+    // The lesson shown rendered, by its place, and its HTML from the server's renderer.
+    let preview: RwSignal<Option<(usize, Result<String, AppError>)>> = RwSignal::new(None);
+    let previewing = Action::new(move |(at, body): &(usize, String)| {
+        let (at, body) = (*at, body.clone());
+        async move { (at, preview_lesson(body).await) }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = previewing.value().get() {
+            preview.set(Some(result));
+        }
+    });
     let reshape = move |f: Box<dyn FnOnce(&mut ModuleDraft)>| {
         draft.update(|d| f(d));
         shape.update(|s| *s += 1);
@@ -292,7 +303,22 @@ fn DraftEditor(stored: ModuleDraft) -> impl IntoView {
                         <button class="btn btn-small btn-danger" type="button" on:click=move |_| reshape(Box::new(move |d| { if li < d.lessons.len() { d.lessons.remove(li); } }))>
                             {format!("{} {}", lang.t("Xoá", "Remove"), heading.to_lowercase())}
                         </button>
+                        <button class="btn btn-small btn-secondary" type="button" disabled=move || previewing.pending().get()
+                            on:click=move |_| {
+                                let body = draft.with_untracked(|d| d.lessons.get(li).map(|l| l.body_md.clone()).unwrap_or_default());
+                                previewing.dispatch((li, body));
+                            }>
+                            {format!("{} {}", lang.t("Xem trước", "Preview"), heading.to_lowercase())}
+                        </button>
                     </div>
+                    {move || preview.get().filter(|(at, _)| *at == li).map(|(_, shown)| match shown {
+                        Ok(html) => view! {
+                            <div class="lesson-preview" role="region" aria-label=format!("{} {}", lang.t("Xem trước", "Preview of"), heading.to_lowercase())>
+                                <div class="lesson-body" inner_html=html></div>
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
+                    })}
                 </fieldset>
             }
         }).collect_view();

@@ -7,8 +7,8 @@ use super::super::api::{
     list_sessions, remove_attendee, save_session, set_attendance,
 };
 use super::super::types::{
-    session_href, sign_in_sheet_href, Attendee, ImportedAttendees, SessionDetail, SessionInput,
-    SessionModule,
+    lesson_href, session_href, sign_in_sheet_href, Attendee, ImportedAttendees, SessionDetail,
+    SessionInput, SessionModule,
 };
 use super::{failed, loading, route_number};
 use crate::domain::org::OrgLevel;
@@ -374,6 +374,19 @@ fn SessionView(detail: SessionDetail, modules: Vec<SessionModule>) -> impl IntoV
             format_date(d.held_on), d.place, d.unit_name,
             lang.t("Có mặt:", "Present:"), d.attended(), d.attendees.len(),
         ))}</p>
+        {move || {
+            let modules = current.with(|d| d.modules.clone());
+            (!modules.is_empty()).then(|| view! {
+                <p>
+                    <strong>{lang.t("Tài liệu, học phần được tập huấn: ", "Material, the modules taught: ")}</strong>
+                    {modules.into_iter().enumerate().map(|(n, m)| view! {
+                        {(n > 0).then_some(" · ")}
+                        <a href=lesson_href(m.module_id, 1)>{m.title}</a>
+                    }).collect_view()}
+                </p>
+            })
+        }}
+        {move || current.with(|d| (!d.agenda.is_empty()).then(|| view! { <p class="comment-body">{d.agenda.clone()}</p> }))}
         <p class="toolbar">
             <a class="btn btn-secondary" href=sign_in_sheet_href(session_id)>{lang.t("In danh sách ký tên", "Print the sign-in sheet")}</a>
             <a class="btn btn-secondary" href="/tap-huan/hoi-nghi">{lang.t("← Các hội nghị", "← All sessions")}</a>

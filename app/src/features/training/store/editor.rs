@@ -636,3 +636,20 @@ pub async fn move_module(
     tx.commit().await?;
     Ok(list)
 }
+
+/// A lesson's Markdown rendered as trainees will see it (the editor's preview), by the same
+/// renderer and allow-list as the published lesson.
+pub async fn preview_lesson(pool: &Pool, user: &SessionUser, body_md: String) -> AppResult<String> {
+    if body_md.chars().count() > super::super::types::MAX_LESSON_CHARS {
+        return Err(AppError::bad_request(
+            "Bài quá dài để xem trước: tối đa 100.000 ký tự.",
+            "The lesson is too long to preview: at most 100,000 characters.",
+        ));
+    }
+    let mut conn = pool.acquire().await?;
+    require_manage(&mut conn, user).await?;
+    drop(conn);
+    tokio::task::spawn_blocking(move || super::render::lesson_html(&body_md))
+        .await
+        .map_err(internal)
+}

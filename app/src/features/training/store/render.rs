@@ -79,7 +79,7 @@ fn sanitize(html: &str) -> String {
 /// A worked example as a table: each indicator with its points (or met / not met), each
 /// criterion's subtotal, the total and the verdict, all from `score()`. If the lesson states
 /// a different total or verdict, a warning says so (the test of the shipped modules fails on
-/// it; an administrator editing a lesson sees it in the preview).
+/// it; an administrator editing a lesson sees it in the editor's preview).
 fn worked_example_html(json: &str) -> String {
     let example: WorkedExample = match serde_json::from_str(json) {
         Ok(e) => e,
