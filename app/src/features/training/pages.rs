@@ -11,10 +11,12 @@
 //! which is what decides.
 
 mod certificate;
+mod documents;
 mod editor;
 mod progress;
 mod sessions;
 pub use certificate::TrainingCertificatePage;
+use documents::{size_text, Documents};
 pub use editor::{ModuleAdminPage, ModuleEditorPage};
 pub use progress::TrainingProgressPage;
 pub use sessions::{SessionPage, SessionsPage, SignInSheetPage};
@@ -23,8 +25,8 @@ use super::api::{
     find_lesson, find_quiz, find_result, list_modules, save_answer, start_attempt, submit_attempt,
 };
 use super::types::{
-    certificate_href, document_href, lesson_href, quiz_href, AnswerInput, AttemptResult,
-    AttemptView, LessonView, ModuleCard, ModuleDocument, QuizIntro, QuizQuestion,
+    certificate_href, lesson_href, quiz_href, AnswerInput, AttemptResult, AttemptView, LessonView,
+    ModuleCard, QuizIntro, QuizQuestion,
 };
 use crate::domain::roles::Permission;
 use crate::error::AppError;
@@ -252,36 +254,6 @@ fn LessonRead(lesson: LessonView) -> impl IntoView {
                 <Sources sources=lesson.sources.clone() />
             </article>
         </div>
-    }
-}
-
-/// The module's attached documents, with what each is and its size, to open or save.
-#[component]
-pub(super) fn Documents(documents: Vec<ModuleDocument>) -> impl IntoView {
-    let lang = use_lang();
-    (!documents.is_empty()).then(|| {
-        view! {
-            <section class="lesson-documents">
-                <h2>{lang.t("Tài liệu kèm theo", "Attached documents")}</h2>
-                <ul class="file-list">
-                    {documents.into_iter().map(|d| view! {
-                        <li>
-                            <a href=document_href(d.document_id) rel="external">{d.filename.clone()}</a>
-                            <span class="muted">{format!(" ({}, {})", d.kind, size_text(d.size_bytes))}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }
-    })
-}
-
-/// A file's size in words: KB below one megabyte, MB above.
-pub(super) fn size_text(bytes: i64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{} KB", (bytes + 1023) / 1024)
-    } else {
-        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
     }
 }
 
