@@ -3,8 +3,9 @@
 use crate::domain::roles::{Permission, SessionUser};
 use crate::features::sign_in::api::logout;
 use crate::features::{
-    audit, certificates, clans, criteria_sets, decisions, evaluations, home, households, imports,
-    org_units, organisations, registrations, sign_in, training, users,
+    audit, certificates, clans, criteria_sets, dashboards, decisions, evaluations, home,
+    households, imports, org_units, organisations, registrations, sign_in, targets, training,
+    users,
 };
 use crate::i18n::Lang;
 use crate::ui::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
@@ -129,6 +130,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/quyet-dinh/:id/chung-nhan") view=certificates::pages::DecisionCertificatesPage ssr=SsrMode::Async />
                         <Route path=path!("/chung-nhan/:id") view=certificates::pages::CertificatePage ssr=SsrMode::Async />
                         <Route path=path!("/xac-minh/:code") view=certificates::pages::VerifyPage ssr=SsrMode::Async />
+                        <Route path=path!("/bang-dieu-khien") view=dashboards::pages::DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/chi-tieu") view=targets::pages::TargetsPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan") view=training::pages::TrainingPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/tien-do") view=training::pages::TrainingProgressPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/quan-ly") view=training::pages::ModuleAdminPage ssr=SsrMode::Async />
@@ -164,6 +167,7 @@ struct NavItem {
 
 #[rustfmt::skip]
 const NAV: &[NavItem] = &[
+    NavItem { href: "/bang-dieu-khien", vi: "Bảng theo dõi", en: "Dashboard", any_of: &[Permission::ViewDashboard] },
     NavItem { href: "/viec-can-lam", vi: "Việc cần làm", en: "To do", any_of: &[Permission::Evaluate, Permission::Review] },
     NavItem { href: "/dang-ky", vi: "Đăng ký danh hiệu", en: "Registration", any_of: &[Permission::Evaluate, Permission::Review, Permission::ViewDashboard] },
     NavItem { href: "/quyet-dinh", vi: "Quyết định công nhận", en: "Decisions", any_of: &[Permission::Review, Permission::ViewDashboard] },
@@ -176,6 +180,7 @@ const NAV: &[NavItem] = &[
     NavItem { href: "/tap-huan/tien-do", vi: "Tiến độ tập huấn", en: "Training progress", any_of: &[Permission::ViewDashboard] },
     NavItem { href: "/tap-huan/hoi-nghi", vi: "Hội nghị tập huấn", en: "Training sessions", any_of: &[Permission::ManageTraining] },
     NavItem { href: "/tap-huan/quan-ly", vi: "Soạn học phần", en: "Edit modules", any_of: &[Permission::ManageTraining] },
+    NavItem { href: "/chi-tieu", vi: "Chỉ tiêu", en: "Targets", any_of: &[Permission::SetTargets] },
     NavItem { href: "/nguoi-dung", vi: "Người dùng", en: "Users", any_of: &[Permission::ManageUsers] },
     NavItem { href: "/nhat-ky", vi: "Nhật ký", en: "Audit log", any_of: &[Permission::ReadAudit] },
 ];

@@ -9,6 +9,7 @@
 //! [`session::as_caller_with`] and call its `store`, which uses these modules.
 
 pub mod audit;
+pub mod changes;
 pub mod config;
 pub mod cookies;
 pub mod counts;

@@ -2,6 +2,7 @@
 //! messages, pager, unit picker, the cycle state badge, small formatting helpers, and the one
 //! file upload with progress ([`upload_file`], browser only).
 
+pub mod live;
 pub mod query;
 #[cfg(feature = "hydrate")]
 mod upload;

@@ -28,6 +28,8 @@ use tower_http::trace::TraceLayer;
 pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
+    /// Closed at shutdown, so open dashboard streams end instead of holding the server up.
+    changes: app::backend::changes::ChangeFeed,
     /// The address it listens on (useful when the port was 0).
     pub addr: SocketAddr,
     /// Whether demo data was loaded by this start.
@@ -60,6 +62,7 @@ pub async fn build_state(
     }
     spawn_import_purge(pool.clone(), config.import_retention_days);
     Ok(AppState {
+        changes: app::backend::changes::ChangeFeed::start(pool.clone()),
         leptos_options,
         db: pool,
         login_gate: Arc::new(app::backend::throttle::LoginGate::new(config.login_queue)),
@@ -209,6 +212,7 @@ impl Application {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         Ok(Application {
             listener,
+            changes: state.changes.clone(),
             router: router(state),
             addr,
             demo_loaded,
@@ -220,6 +224,11 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let changes = self.changes.clone();
+        let shutdown = async move {
+            shutdown.await;
+            changes.close();
+        };
         axum::serve(
             self.listener,
             self.router

@@ -81,6 +81,15 @@ pub async fn add_many<'a>(
     for (path, delta) in deltas {
         *per_path.entry(path).or_default() += delta;
     }
+    // The open dashboards of these units read their denominators again once this commits.
+    crate::backend::changes::note_many(
+        conn,
+        per_path
+            .iter()
+            .filter(|(_, delta)| **delta != 0)
+            .map(|(path, _)| *path),
+    )
+    .await?;
     let mut per_unit: HashMap<i64, i64> = HashMap::new();
     for (path, delta) in per_path {
         for id in path_ids(path) {

@@ -8,6 +8,7 @@
 //! villages, households, clans and units are generated. The generator is deterministic so every
 //! fresh start looks the same.
 
+mod history;
 mod training;
 
 use crate::backend::db::{self, Pool};
@@ -371,6 +372,7 @@ pub async fn load_if_empty(pool: &Pool) -> AppResult<bool> {
     if let Some(admin_id) = admin_id {
         training::load(pool, &mut rng, admin_id).await?;
     }
+    history::load(pool, &mut rng, district.id).await?;
     Ok(true)
 }
 

@@ -43,6 +43,19 @@ pub fn routes() -> Router<AppState> {
         .route("/tai-lieu-tap-huan/{id}", get(download_training_document))
         .route("/training/sessions/{id}/attendees", post(upload_attendees))
         .route("/qr/{code}", get(qr_code))
+        .route("/events/dashboard", get(dashboard_events))
+}
+
+/// `GET /events/dashboard`: the server-sent events of one open dashboard tab (see
+/// `backend::changes::events`): only changes within the caller's dashboard scope.
+async fn dashboard_events(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match require_user(&state, &headers, Permission::ViewDashboard).await {
+        Ok(user) => {
+            crate::backend::changes::events(&state.changes, user.scopes(Permission::ViewDashboard))
+                .into_response()
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 impl IntoResponse for AppError {
@@ -164,10 +177,12 @@ struct ExportParams {
     include_inactive: bool,
     #[serde(default)]
     lang: String,
+    /// The dashboard's year (default: this year).
+    year: Option<i32>,
 }
 
-/// `GET /export/{households|clans|organisations|users|audit|training-progress}.xlsx` with the
-/// list's filters.
+/// `GET /export/{households|clans|organisations|users|audit|training-progress|dashboard}.xlsx`
+/// with the list's filters.
 async fn export_list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -348,6 +363,60 @@ async fn export_list(
             ("tien-do-tap-huan", {
                 let book =
                     export::StreamedWorkbook::start(t("Tiến độ tập huấn", "Training"), &headers);
+                book.send_all(rows).await?;
+                book
+            })
+        }
+        "dashboard" => {
+            let user = require_user(&state, &headers, Permission::ViewDashboard).await?;
+            let year = p.year.unwrap_or_else(crate::vietnam_time::this_year);
+            let query = crate::features::dashboards::types::DashboardQuery {
+                unit_id: p.unit_id,
+                year,
+            };
+            let d = crate::features::dashboards::store::find(&state.db, &user, query).await?;
+            let headers = [
+                t("Đơn vị", "Unit"),
+                t("Danh hiệu", "Title"),
+                t("Đăng ký", "Registered"),
+                t("Đã đánh giá", "Evaluated"),
+                t("Đã duyệt", "Approved"),
+                t("Được công nhận trong năm", "Recognised this year"),
+                t("Đạt danh hiệu", "Holding the title"),
+                t("Tổng số", "Total"),
+                t("Tỷ lệ", "Share"),
+                t("Chỉ tiêu", "Target"),
+                t("So với chỉ tiêu", "Against the target"),
+            ];
+            use crate::features::targets::types::TargetKind;
+            let line =
+                |unit: &str, kind: TargetKind, f: &crate::features::dashboards::types::Figures| {
+                    vec![
+                        unit.to_string(),
+                        kind.label(lang).to_string(),
+                        f.funnel.registered.to_string(),
+                        f.funnel.evaluated.to_string(),
+                        f.funnel.approved.to_string(),
+                        f.funnel.recognised.to_string(),
+                        f.achieved().to_string(),
+                        f.eligible.to_string(),
+                        f.percent_text(lang),
+                        f.target.map(|t| format!("{t}%")).unwrap_or_default(),
+                        f.standing_text(lang, kind),
+                    ]
+                };
+            let mut rows = Vec::new();
+            for kind in TargetKind::ALL {
+                rows.push(line(&d.unit_name, kind, &d.of(kind)));
+            }
+            for child in &d.children {
+                for kind in TargetKind::ALL {
+                    rows.push(line(&child.name, kind, &child.of(kind)));
+                }
+            }
+            ("bang-theo-doi", {
+                let book =
+                    export::StreamedWorkbook::start(t("Bảng theo dõi", "Dashboard"), &headers);
                 book.send_all(rows).await?;
                 book
             })

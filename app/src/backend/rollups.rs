@@ -30,7 +30,8 @@ pub async fn bump(
         .execute(&mut *conn)
         .await?;
     }
-    Ok(())
+    // The open dashboards above the unit read their figures again once this commits.
+    crate::backend::changes::note(conn, unit_path).await
 }
 
 /// Recomputes every counter from the registrations (after the tree changes shape).

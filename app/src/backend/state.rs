@@ -17,6 +17,8 @@ pub struct AppState {
     /// The bound on concurrent password checks (one per process: it bounds this process's
     /// memory).
     pub login_gate: Arc<LoginGate>,
+    /// What changed, for the dashboards' live event streams (one reader per process).
+    pub changes: crate::backend::changes::ChangeFeed,
 }
 
 impl AppState {

@@ -21,11 +21,13 @@ pub enum AuditEntity {
     Decision,
     TrainingModule,
     TrainingSession,
+    /// A unit's targets for a year.
+    Target,
 }
 
 impl AuditEntity {
     /// Every kind, in the order the audit page's filter offers them.
-    pub const ALL: [AuditEntity; 12] = [
+    pub const ALL: [AuditEntity; 13] = [
         AuditEntity::Household,
         AuditEntity::Clan,
         AuditEntity::Organisation,
@@ -38,6 +40,7 @@ impl AuditEntity {
         AuditEntity::Decision,
         AuditEntity::TrainingModule,
         AuditEntity::TrainingSession,
+        AuditEntity::Target,
     ];
 
     /// The code stored in the log.
@@ -55,6 +58,7 @@ impl AuditEntity {
             AuditEntity::Decision => "decision",
             AuditEntity::TrainingModule => "training_module",
             AuditEntity::TrainingSession => "training_session",
+            AuditEntity::Target => "target",
         }
     }
 
@@ -76,6 +80,7 @@ impl AuditEntity {
             AuditEntity::Decision => ("Quyết định công nhận", "Recognition decision"),
             AuditEntity::TrainingModule => ("Học phần tập huấn", "Training module"),
             AuditEntity::TrainingSession => ("Hội nghị tập huấn", "Training session"),
+            AuditEntity::Target => ("Chỉ tiêu", "Target"),
         };
         lang.t(vi, en)
     }
@@ -246,7 +251,8 @@ mod tests {
                 "evaluation",
                 "decision",
                 "training_module",
-                "training_session"
+                "training_session",
+                "target"
             ]
         );
         for e in AuditEntity::ALL {

@@ -44,6 +44,8 @@ pub enum Permission {
     Train,
     /// Write, edit and publish training modules; record in-person training sessions.
     ManageTraining,
+    /// Set the targets (chỉ tiêu) of units and years. Leaders read them, they do not set them.
+    SetTargets,
 }
 
 impl Role {

@@ -3,7 +3,7 @@
 //! commune's households.
 
 use crate::cycle_support::{
-    approved_household, count_rows, decision, evaluation, households_in_commune, open_dossier,
+    approved_household, count_this_year, decision, evaluation, households_in_commune, open_dossier,
     registration_of, reviewer_of_commune_a, save, state_of, step, step_ok, submitted_household,
     try_register, COMMUNE_A, COMMUNE_B, YEAR,
 };
@@ -166,7 +166,7 @@ async fn a_reviewer_of_one_commune_cannot_act_on_another_communes_dossiers() {
     );
     assert_eq!(state_of(&app, submitted_b.registration).await, "submitted");
     assert_eq!(state_of(&app, approved_b.registration).await, "approved");
-    assert_eq!(count_rows(&app, "decisions").await, 0);
+    assert_eq!(count_this_year(&app, "decisions").await, 0);
 
     // Act + Assert: the same reviewer does act on commune A
     let approved = step_ok(&reviewer_a, own.evaluation, "Approve", json!([]), "").await;
@@ -200,7 +200,7 @@ async fn the_leader_cannot_register_score_step_or_decide() {
     let draft_view = evaluation(&leader, draft.evaluation).await;
     let approved_version = evaluation(&leader, approved.evaluation).await["version"].clone();
     let commune = app.unit_id(COMMUNE_A).await;
-    let registrations_before = count_rows(&app, "registrations").await;
+    let registrations_before = count_this_year(&app, "registrations").await;
 
     // Act
     let registering = try_register(&leader, "household", YEAR, &[households[2]]).await;
@@ -251,7 +251,7 @@ async fn the_leader_cannot_register_score_step_or_decide() {
     assert_forbidden(unlock.0, &unlock.1, "unlock");
     assert_forbidden(decide.0, &decide.1, "decide");
     assert_eq!(
-        count_rows(&app, "registrations").await,
+        count_this_year(&app, "registrations").await,
         registrations_before
     );
     assert_eq!(evaluation(&leader, draft.evaluation).await, draft_view);
@@ -269,7 +269,7 @@ async fn an_officer_cannot_register_open_or_save_another_communes_households() {
     let dossier_b = open_dossier(&app, &officer_b, "household", households_b[0]).await;
     let registered_b = registration_of(&app, "household", households_b[0], YEAR).await;
     let view_b = evaluation(&officer_b, dossier_b.evaluation).await;
-    let registrations_before = count_rows(&app, "registrations").await;
+    let registrations_before = count_this_year(&app, "registrations").await;
 
     // Act
     let only_b = try_register(&officer_a, "household", YEAR, &[households_b[1]]).await;
@@ -306,7 +306,7 @@ async fn an_officer_cannot_register_open_or_save_another_communes_households() {
     assert_forbidden(saving.0, &saving.1, "save B's evaluation");
     assert_forbidden(cancel.0, &cancel.1, "cancel B's registration");
     assert_eq!(
-        count_rows(&app, "registrations").await,
+        count_this_year(&app, "registrations").await,
         registrations_before
     );
     assert_eq!(evaluation(&officer_b, dossier_b.evaluation).await, view_b);

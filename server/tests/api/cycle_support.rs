@@ -113,6 +113,16 @@ pub(crate) async fn registration_of(app: &TestApp, kind: &str, subject_id: i64, 
     .unwrap_or_else(|e| panic!("registration of {kind} {subject_id} in {year}: {e}"))
 }
 
+/// Rows of `table` (registrations or decisions) of the `YEAR` cycle: what the tests wrote (the
+/// demo data holds earlier years).
+pub(crate) async fn count_this_year(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE year = $1"))
+        .bind(YEAR)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
 /// How many rows a table holds.
 pub(crate) async fn count_rows(app: &TestApp, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))

@@ -2,7 +2,7 @@
 //! number unique to its authority.
 
 use crate::cycle_support::{
-    approved_household, assert_bad_request, assert_invalid, count_rows, decision,
+    approved_household, assert_bad_request, assert_invalid, count_this_year, decision,
     households_in_commune, state_of, submitted_household, CODE_ALPHABET, COMMUNE_A, YEAR,
 };
 use crate::helpers::spawn_app;
@@ -68,7 +68,7 @@ async fn a_decision_recognises_approved_passing_dossiers_only() {
         .await;
     assert_bad_request(status, &body, "Chờ xét duyệt", "refuse a submitted dossier");
     assert_eq!(
-        count_rows(&app, "decisions").await,
+        count_this_year(&app, "decisions").await,
         0,
         "refused decisions store nothing"
     );
@@ -96,7 +96,7 @@ async fn a_decision_recognises_approved_passing_dossiers_only() {
     assert_eq!(state_of(&app, passing.registration).await, "recognised");
     assert_eq!(state_of(&app, failing.registration).await, "not_recognised");
     let recognitions: Vec<(i64, bool, i64, String)> = sqlx::query_as(
-        "SELECT registration_id, recognised, valid_to_year, verify_code FROM recognitions ORDER BY registration_id",
+        "SELECT registration_id, recognised, valid_to_year, verify_code FROM recognitions WHERE valid_from_year = 2026 ORDER BY registration_id",
     )
     .fetch_all(&app.db)
     .await
@@ -130,7 +130,7 @@ async fn a_decision_recognises_approved_passing_dossiers_only() {
         .await;
     assert_invalid(status, &body, "number", "12/QĐ-UBND", "duplicate number");
     assert_eq!(state_of(&app, spare.registration).await, "approved");
-    assert_eq!(count_rows(&app, "decisions").await, 1);
+    assert_eq!(count_this_year(&app, "decisions").await, 1);
 
     // Act + Assert: a recognised dossier cannot be decided again
     let (status, body) = reviewer

@@ -327,7 +327,7 @@ async fn whoever_scored_and_submitted_cannot_return_approve_or_decide_the_dossie
         "không thể đưa vào quyết định",
         "the contributor decides",
     );
-    let decisions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions")
+    let decisions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE year = 2026")
         .fetch_one(&app.db)
         .await
         .unwrap();

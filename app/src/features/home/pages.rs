@@ -34,6 +34,7 @@ pub fn HomePage() -> impl IntoView {
                 let can_read = me.can(Permission::ReadRegistry);
                 let can_write = me.can(Permission::WriteRegistry);
                 let in_cycle = me.can(Permission::Evaluate) || me.can(Permission::Review);
+                let views_dashboard = me.can(Permission::ViewDashboard);
                 view! {
                     <h1 class="page-title">
                         {format!("{} {}", lang.t("Xin chào,", "Hello,"), me.full_name)}
@@ -52,6 +53,13 @@ pub fn HomePage() -> impl IntoView {
                                 {lang.t("Hãy đổi mật khẩu trước khi làm việc.", "Please change your password first.")}
                             </a>
                         </div>
+                    </Show>
+                    <Show when=move || views_dashboard>
+                        <p>
+                            <a class="btn btn-primary" href="/bang-dieu-khien">
+                                {lang.t("Bảng theo dõi tiến độ so với chỉ tiêu", "Dashboard: progress against targets")}
+                            </a>
+                        </p>
                     </Show>
                     <Show when=move || in_cycle>
                         <div class="toolbar mb">

@@ -268,9 +268,9 @@ pub async fn record_completion(
     .bind(code)
     .bind(at)
     .bind(crate::backend::verify_code::new_verify_code())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::backend::changes::note_user(conn, user_id).await
 }
 
 /// Whether `user_id` has completed every module that gates scoring (module 2: "Chấm điểm các

@@ -198,6 +198,8 @@ async fn close_attempt(conn: &mut Conn, attempt: &AttemptRow, at: DateTime<Utc>)
         .bind(crate::backend::verify_code::new_verify_code())
         .execute(&mut *conn)
         .await?;
+        // A trained officer moves the dashboards' training figures.
+        crate::backend::changes::note_user(conn, attempt.user_id).await?;
     }
     Ok(())
 }

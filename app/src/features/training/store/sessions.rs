@@ -750,6 +750,16 @@ pub async fn set_attendance(
 /// delegate had already completed the module another way) and removes the ones it no longer
 /// gives.
 async fn sync_completions(conn: &mut Conn, session_id: i64) -> AppResult<()> {
+    // The delegates' units: attendance and the completions it gives show on their dashboards.
+    sqlx::query(
+        "INSERT INTO dashboard_changes (unit_path, at)
+         SELECT DISTINCT o.path, $2 FROM training_session_attendees a JOIN org_units o ON o.id = a.unit_id
+         WHERE a.session_id = $1",
+    )
+    .bind(session_id)
+    .bind(crate::backend::db::now())
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "DELETE FROM training_completions WHERE session_id = $1 AND NOT EXISTS (
             SELECT 1 FROM training_session_attendees a
