@@ -7,7 +7,7 @@
 //! editable targets for the years after it.
 //!
 //! Unlike the rest of the demo, the history is written straight into the tables in one
-//! transaction (about 10,000 dossiers: through the stores' one transaction per step, the first
+//! transaction (about 6,400 dossiers: through the stores' one transaction per step, the first
 //! start would take minutes). It is written as the stores would leave it: each dossier with an
 //! evaluation scored by `score()` against the set that year's rules pick, a contributor, and a
 //! decision with a recognition and its verification code; the rollup counters are then rebuilt

@@ -21,7 +21,7 @@ use crate::domain::workflow::CycleState;
 use crate::error::{AppError, AppResult};
 use crate::features::org_units::store as org_units;
 use crate::features::targets::store as targets;
-use crate::features::targets::types::{resolve, TargetKind, TARGET_YEARS};
+use crate::features::targets::types::{check_year, resolve, TargetKind};
 use crate::features::training::store::progress;
 use crate::vietnam_time::this_year;
 use sqlx::QueryBuilder;
@@ -39,13 +39,7 @@ fn index(kind: TargetKind) -> usize {
 /// The dashboard of a unit (default: the caller's own area) for a year, within the caller's
 /// dashboard scope.
 pub async fn find(pool: &Pool, user: &SessionUser, query: DashboardQuery) -> AppResult<Dashboard> {
-    if !TARGET_YEARS.contains(&query.year) {
-        return Err(AppError::field(
-            "year",
-            "Năm phải từ 2000 đến 2100.",
-            "The year must be between 2000 and 2100.",
-        ));
-    }
+    check_year(query.year)?;
     let id = match query.unit_id {
         Some(id) => id,
         None => user

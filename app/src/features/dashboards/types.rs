@@ -136,13 +136,18 @@ pub struct ChildRow {
     pub figures: Vec<Figures>,
 }
 
+/// The figures of `kind` in a list kept in [`TargetKind::ALL`] order.
+fn figures_of(figures: &[Figures], kind: TargetKind) -> Figures {
+    TargetKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .and_then(|i| figures.get(i).copied())
+        .unwrap_or_default()
+}
+
 impl ChildRow {
     pub fn of(&self, kind: TargetKind) -> Figures {
-        TargetKind::ALL
-            .iter()
-            .position(|k| *k == kind)
-            .and_then(|i| self.figures.get(i).copied())
-            .unwrap_or_default()
+        figures_of(&self.figures, kind)
     }
 }
 
@@ -177,11 +182,7 @@ pub struct Dashboard {
 
 impl Dashboard {
     pub fn of(&self, kind: TargetKind) -> Figures {
-        TargetKind::ALL
-            .iter()
-            .position(|k| *k == kind)
-            .and_then(|i| self.figures.get(i).copied())
-            .unwrap_or_default()
+        figures_of(&self.figures, kind)
     }
 }
 

@@ -2,7 +2,7 @@
 //! audit entry and a change note for the open dashboards), and the rows the dashboards need.
 
 use super::types::{
-    resolve, TargetKind, TargetRow, TargetSource, TargetsInput, UnitTargets, TARGET_YEARS,
+    check_year, resolve, TargetKind, TargetRow, TargetSource, TargetsInput, UnitTargets,
 };
 use crate::backend::audit::{self, Change};
 use crate::backend::changes;
@@ -67,18 +67,6 @@ async fn unit_or_scope_root(
     org_units::get(pool, id)
         .await?
         .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))
-}
-
-fn check_year(year: i32) -> AppResult<()> {
-    if TARGET_YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(AppError::field(
-            "year",
-            "Năm phải từ 2000 đến 2100.",
-            "The year must be between 2000 and 2100.",
-        ))
-    }
 }
 
 /// A unit's targets for `year`: its own and what it inherits. Leaders and everyone who may

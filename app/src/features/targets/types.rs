@@ -124,8 +124,21 @@ impl TargetKind {
     }
 }
 
-/// The years a target may be set for.
+/// The years a target may be set for (and a dashboard shown).
 pub const TARGET_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Refuses a year outside [`TARGET_YEARS`] with a message on the `year` field.
+pub fn check_year(year: i32) -> Result<(), crate::error::AppError> {
+    if TARGET_YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::field(
+            "year",
+            "Năm phải từ 2000 đến 2100.",
+            "The year must be between 2000 and 2100.",
+        ))
+    }
+}
 
 /// A target in force: its percent and the unit that set it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
