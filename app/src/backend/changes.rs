@@ -59,12 +59,21 @@ pub async fn note_many<'a>(
 
 /// Notes the units where `user_id` holds a role (their training counts there).
 pub async fn note_user(conn: &mut Conn, user_id: i64) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO dashboard_changes (unit_path, at)
-         SELECT DISTINCT o.path, $2 FROM role_assignments r JOIN org_units o ON o.id = r.org_unit_id
-         WHERE r.user_id = $1",
+    note_selected(
+        conn,
+        "SELECT o.path AS path FROM role_assignments r JOIN org_units o ON o.id = r.org_unit_id WHERE r.user_id = $1",
+        user_id,
     )
-    .bind(user_id)
+    .await
+}
+
+/// Notes every unit path `select` gives for `id` (one column named `path`; `$1` is `id`): for a change
+/// whose units are found by a query, such as a session's delegates.
+pub async fn note_selected(conn: &mut Conn, select: &str, id: i64) -> AppResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO dashboard_changes (unit_path, at) SELECT DISTINCT path, $2 FROM ({select})"
+    ))
+    .bind(id)
     .bind(db::now())
     .execute(&mut *conn)
     .await?;

@@ -751,14 +751,11 @@ pub async fn set_attendance(
 /// gives.
 async fn sync_completions(conn: &mut Conn, session_id: i64) -> AppResult<()> {
     // The delegates' units: attendance and the completions it gives show on their dashboards.
-    sqlx::query(
-        "INSERT INTO dashboard_changes (unit_path, at)
-         SELECT DISTINCT o.path, $2 FROM training_session_attendees a JOIN org_units o ON o.id = a.unit_id
-         WHERE a.session_id = $1",
+    crate::backend::changes::note_selected(
+        conn,
+        "SELECT o.path AS path FROM training_session_attendees a JOIN org_units o ON o.id = a.unit_id WHERE a.session_id = $1",
+        session_id,
     )
-    .bind(session_id)
-    .bind(crate::backend::db::now())
-    .execute(&mut *conn)
     .await?;
     sqlx::query(
         "DELETE FROM training_completions WHERE session_id = $1 AND NOT EXISTS (
