@@ -1,6 +1,7 @@
-"""Shared helpers of the Python bench scripts (bench/import, bench/province): start the release
-server on a fresh database, sign in, drive the real import over HTTP, generate province-sized
-files. Standard library only, so a bench needs nothing but python3 and the server binary.
+"""Shared helpers of the Python bench scripts (bench/import, bench/province, bench/dashboards):
+start the release server on a fresh database, sign in, drive the real import over HTTP,
+generate province-sized files or a whole province (`generate-province`). Standard library only,
+so a bench needs nothing but python3 and the server binary.
 """
 
 import http.cookiejar
@@ -30,26 +31,29 @@ def free_port():
 
 class Server:
     """The release binary on a fresh SQLite database in `work` (demo data: the admin `quantri`
-    is scoped to the province `51`)."""
+    is scoped to the province `51`). `db_name` picks another database file in `work` (one
+    `generate_province` wrote, say); `demo=False` starts without demo data."""
 
-    def __init__(self, binary, work, extra_env=None):
+    def __init__(self, binary, work, extra_env=None, db_name="bench.db", demo=True):
         self.work = work
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.db_path = os.path.join(work, "bench.db")
+        self.db_path = os.path.join(work, db_name)
         env = dict(os.environ)
         env.update({
             "LEPTOS_OUTPUT_NAME": env.get("LEPTOS_OUTPUT_NAME", "khuyen-hoc"),
             "LEPTOS_SITE_ROOT": env.get("LEPTOS_SITE_ROOT", os.path.join(ROOT, "target/site")),
             "LEPTOS_SITE_PKG_DIR": env.get("LEPTOS_SITE_PKG_DIR", "pkg"),
             "LEPTOS_SITE_ADDR": f"127.0.0.1:{self.port}",
-            "KH_DEMO": "true",
+            "KH_DEMO": "true" if demo else "false",
             "KH_DATABASE_URL": f"sqlite://{self.db_path}",
             "KH_MAX_UPLOAD_MB": "64",
             "RUST_LOG": env.get("RUST_LOG", "warn,app::features::imports=info"),
         })
         env.update(extra_env or {})
-        self.log_path = os.path.join(work, "server.log")
+        log_name = ("server.log" if db_name == "bench.db"
+                    else f"server-{os.path.splitext(db_name)[0]}.log")
+        self.log_path = os.path.join(work, log_name)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([binary], env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 120
@@ -67,6 +71,12 @@ class Server:
         with open(f"/proc/{self.proc.pid}/status") as f:
             fields = dict(line.split(":", 1) for line in f)
         return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+    def rss_kb(self):
+        """The server's resident memory now, in KB (VmRSS)."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            fields = dict(line.split(":", 1) for line in f)
+        return int(fields["VmRSS"].split()[0])
 
     def stop(self):
         if self.proc.poll() is None:
@@ -186,6 +196,36 @@ def households_csv(village_codes, count, start=0, seed=1):
         out.append(f"{village},H{i:07d},{person(rng)},Số {i} đường {rng.randint(1, 60)},"
                    f"09{rng.randint(10000000, 99999999)},\"{members}\"")
     return ("\n".join(out) + "\n").encode()
+
+
+def site_env():
+    """The Leptos variables the release binary reads, as `Server` sets them."""
+    return {
+        "LEPTOS_OUTPUT_NAME": os.environ.get("LEPTOS_OUTPUT_NAME", "khuyen-hoc"),
+        "LEPTOS_SITE_ROOT": os.environ.get("LEPTOS_SITE_ROOT", os.path.join(ROOT, "target/site")),
+        "LEPTOS_SITE_PKG_DIR": os.environ.get("LEPTOS_SITE_PKG_DIR", "pkg"),
+    }
+
+
+def generate_province(binary, db_path, households, extra_args=()):
+    """Runs `khuyenhoc-server generate-province` into a new database at `db_path`; returns the
+    seconds it took and the lines it printed (its phases and their times)."""
+    # RUST_LOG only if set: the generator's own default keeps sqlx's slow-statement warnings
+    # (its statements run for seconds by design) out of its output.
+    env = dict(os.environ, **site_env(), KH_DATABASE_URL=f"sqlite://{db_path}")
+    t = time.perf_counter()
+    done = subprocess.run([binary, "generate-province", "--households", str(households),
+                           *extra_args], env=env, capture_output=True, text=True)
+    took = time.perf_counter() - t
+    if done.returncode != 0:
+        sys.exit(f"generate-province failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return took, done.stdout.splitlines()
+
+
+def percentile(values, p):
+    """The `p`th percentile of `values` (nearest rank)."""
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def workdir(name):

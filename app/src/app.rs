@@ -4,8 +4,8 @@ use crate::domain::roles::{Permission, SessionUser};
 use crate::features::sign_in::api::logout;
 use crate::features::{
     audit, certificates, clans, criteria_sets, dashboards, decisions, evaluations, home,
-    households, imports, org_units, organisations, registrations, sign_in, targets, training,
-    users,
+    households, imports, org_units, organisations, registrations, reports, sign_in, targets,
+    training, users,
 };
 use crate::i18n::Lang;
 use crate::ui::{detect_page_user, use_lang, use_page_user, PageUser, PAGE_USER_ELEMENT};
@@ -132,6 +132,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/xac-minh/:code") view=certificates::pages::VerifyPage ssr=SsrMode::Async />
                         <Route path=path!("/bang-dieu-khien") view=dashboards::pages::DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/chi-tieu") view=targets::pages::TargetsPage ssr=SsrMode::Async />
+                        <Route path=path!("/bao-cao") view=reports::pages::ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan") view=training::pages::TrainingPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/tien-do") view=training::pages::TrainingProgressPage ssr=SsrMode::Async />
                         <Route path=path!("/tap-huan/quan-ly") view=training::pages::ModuleAdminPage ssr=SsrMode::Async />
@@ -168,6 +169,7 @@ struct NavItem {
 #[rustfmt::skip]
 const NAV: &[NavItem] = &[
     NavItem { href: "/bang-dieu-khien", vi: "Bảng theo dõi", en: "Dashboard", any_of: &[Permission::ViewDashboard] },
+    NavItem { href: "/bao-cao", vi: "Báo cáo năm", en: "Yearly report", any_of: &[Permission::ViewDashboard] },
     NavItem { href: "/viec-can-lam", vi: "Việc cần làm", en: "To do", any_of: &[Permission::Evaluate, Permission::Review] },
     NavItem { href: "/dang-ky", vi: "Đăng ký danh hiệu", en: "Registration", any_of: &[Permission::Evaluate, Permission::Review, Permission::ViewDashboard] },
     NavItem { href: "/quyet-dinh", vi: "Quyết định công nhận", en: "Decisions", any_of: &[Permission::Review, Permission::ViewDashboard] },

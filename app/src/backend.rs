@@ -23,6 +23,7 @@ pub mod registry_edit;
 pub mod rollups;
 pub mod scope;
 pub mod session;
+pub mod snapshots;
 pub mod state;
 pub mod subject_moves;
 pub mod throttle;

@@ -24,6 +24,7 @@ pub mod imports;
 pub mod org_units;
 pub mod organisations;
 pub mod registrations;
+pub mod reports;
 pub mod sign_in;
 pub mod targets;
 pub mod training;

@@ -7,7 +7,7 @@ pub mod query;
 #[cfg(feature = "hydrate")]
 mod upload;
 #[cfg(feature = "hydrate")]
-pub use upload::upload_file;
+pub use upload::{take_picked_file, upload_file};
 
 use crate::domain::listing::ListQuery;
 use crate::domain::org::OrgLevel;

@@ -92,6 +92,33 @@ test('the dashboard drills down to the village and the address keeps the place',
   await expectAccessible(page, 'the targets page (read only for a leader)');
 });
 
+test('a year before the 2020 merge shows on its own tree, and on today\'s units', async ({ page }) => {
+  await login(page, 'lanhdao');
+  await page.goto('/bang-dieu-khien?year=2019');
+  await expect(page.getByRole('heading', { level: 2, name: /Huyện Trà Bồng — năm 2019/ })).toBeVisible();
+  const rows = page.locator('table.children tbody tr');
+  // Trà Bồng before Nghị quyết 867: the town and nine communes.
+  await expect(rows).toHaveCount(10);
+  await expect(page.locator('table.children')).not.toContainText('Sơn Trà');
+  await expectAccessible(page, 'a past year on its own tree');
+  await page.locator('nav.tree-choice a', { hasText: 'Theo đơn vị hiện nay' }).click();
+  await expect(page).toHaveURL(/today=1/);
+  await expect(rows).toHaveCount(16);
+  await expect(page.locator('nav.tree-choice a[aria-current="page"]')).toContainText('hiện nay');
+  // Sơn Trà says what it was formed from, and links to them.
+  await page.locator('table.children tbody th a', { hasText: 'Xã Sơn Trà' }).click();
+  await expect(page.locator('.unit-history')).toContainText('Hình thành năm 2020 từ');
+  await expect(page.locator('.unit-history a', { hasText: 'Xã Trà Quân' })).toBeVisible();
+  await expectAccessible(page, 'a merged commune on today\'s units');
+});
+
+test('a unit out of reach or unknown gets a clear message on the dashboard', async ({ page }) => {
+  await login(page, 'canbo.trabinh');
+  await page.goto('/bang-dieu-khien?unit=999999&year=2025');
+  await expect(page.locator('.alert')).toContainText(/Không tìm thấy|không có quyền/);
+  await expectAccessible(page, 'the dashboard error');
+});
+
 /** Starts the release binary on its own port and database; resolves once it answers. */
 async function startServer(port: number, db: string): Promise<ChildProcess> {
   const child = spawn(path.resolve(__dirname, '../../target/release/khuyenhoc-server'), [], {

@@ -206,6 +206,19 @@ impl Application {
                 tracing::warn!("created user `admin` from KH_BOOTSTRAP_ADMIN_PASSWORD; change the password at first login");
             }
         }
+        // The denominators of the year as it began (the first start in a year takes them).
+        let mut tx = db::begin_write(&state.db)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
+        if app::backend::snapshots::ensure(&mut tx, app::vietnam_time::this_year())
+            .await
+            .map_err(|e| format!("cannot take this year's snapshot: {e:?}"))?
+        {
+            tracing::info!("took this year's start-of-year denominators");
+        }
+        tx.commit()
+            .await
+            .map_err(|e| format!("cannot take this year's snapshot: {e}"))?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

@@ -9,6 +9,7 @@
 //! fresh start looks the same.
 
 mod history;
+mod reform;
 mod training;
 
 use crate::backend::db::{self, Pool};

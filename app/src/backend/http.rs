@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tai-lieu-tap-huan/{id}", get(download_training_document))
         .route("/training/sessions/{id}/attendees", post(upload_attendees))
+        .route("/targets/import", post(upload_targets))
         .route("/qr/{code}", get(qr_code))
         .route("/events/dashboard", get(dashboard_events))
 }
@@ -181,7 +182,7 @@ struct ExportParams {
     year: Option<i32>,
 }
 
-/// `GET /export/{households|clans|organisations|users|audit|training-progress|dashboard}.xlsx`
+/// `GET /export/{households|clans|organisations|users|audit|training-progress|dashboard|report}.xlsx`
 /// with the list's filters.
 async fn export_list(
     State(state): State<AppState>,
@@ -373,6 +374,7 @@ async fn export_list(
             let query = crate::features::dashboards::types::DashboardQuery {
                 unit_id: p.unit_id,
                 year,
+                ..Default::default()
             };
             let d = crate::features::dashboards::store::find(&state.db, &user, query).await?;
             let headers = [
@@ -420,6 +422,39 @@ async fn export_list(
                 book.send_all(rows).await?;
                 book
             })
+        }
+        "targets" => {
+            let user = require_user(&state, &headers, Permission::ViewDashboard).await?;
+            let year = p.year.unwrap_or_else(crate::vietnam_time::this_year);
+            let sheet =
+                crate::features::targets::store::import::sheet(&state.db, &user, p.unit_id, year)
+                    .await?;
+            let headings = crate::features::targets::store::import::sheet_headings();
+            let headings: Vec<&str> = headings.iter().map(String::as_str).collect();
+            ("chi-tieu", {
+                let book = export::StreamedWorkbook::start("Chỉ tiêu", &headings);
+                book.send_all(sheet).await?;
+                book
+            })
+        }
+        "report" => {
+            // Three sheets (figures, units below, narrative) of a few hundred cells: in memory.
+            let user = require_user(&state, &headers, Permission::ViewDashboard).await?;
+            let year = p.year.unwrap_or_else(crate::vietnam_time::this_year);
+            let bytes = crate::features::reports::store::workbook::workbook(
+                &state.db, &user, p.unit_id, year, lang,
+            )
+            .await?;
+            let disposition = format!("attachment; filename=\"bao-cao-nam-{year}.xlsx\"");
+            let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            return Ok((
+                [
+                    (header::CONTENT_TYPE, xlsx.to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response());
         }
         "users" => {
             let user = require_user(&state, &headers, Permission::ManageUsers).await?;
@@ -696,6 +731,21 @@ async fn upload_attendees(
         &state.db, &user, id, &filename, bytes,
     )
     .await?;
+    Ok(Json(done).into_response())
+}
+
+/// `POST /targets/import` with a multipart field `file`: targets from the targets sheet, all
+/// rows or none.
+async fn upload_targets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let user = require_user(&state, &headers, Permission::SetTargets).await?;
+    let (filename, bytes) = read_file_field(&mut multipart, "chi-tieu.xlsx").await?;
+    let done =
+        crate::features::targets::store::import::import_file(&state.db, &user, &filename, bytes)
+            .await?;
     Ok(Json(done).into_response())
 }
 

@@ -21,6 +21,8 @@ pub enum Versioned {
     OrgUnit,
     CriteriaSet,
     TrainingSession,
+    /// A section of a unit's yearly report.
+    ReportNarrative,
 }
 
 impl Versioned {
@@ -32,6 +34,7 @@ impl Versioned {
             Versioned::OrgUnit => "org_units",
             Versioned::CriteriaSet => "criteria_sets",
             Versioned::TrainingSession => "training_sessions",
+            Versioned::ReportNarrative => "report_narratives",
         }
     }
 

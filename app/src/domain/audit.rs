@@ -23,11 +23,13 @@ pub enum AuditEntity {
     TrainingSession,
     /// A unit's targets for a year.
     Target,
+    /// A section of a unit's yearly report.
+    Report,
 }
 
 impl AuditEntity {
     /// Every kind, in the order the audit page's filter offers them.
-    pub const ALL: [AuditEntity; 13] = [
+    pub const ALL: [AuditEntity; 14] = [
         AuditEntity::Household,
         AuditEntity::Clan,
         AuditEntity::Organisation,
@@ -41,6 +43,7 @@ impl AuditEntity {
         AuditEntity::TrainingModule,
         AuditEntity::TrainingSession,
         AuditEntity::Target,
+        AuditEntity::Report,
     ];
 
     /// The code stored in the log.
@@ -59,6 +62,7 @@ impl AuditEntity {
             AuditEntity::TrainingModule => "training_module",
             AuditEntity::TrainingSession => "training_session",
             AuditEntity::Target => "target",
+            AuditEntity::Report => "report",
         }
     }
 
@@ -81,6 +85,7 @@ impl AuditEntity {
             AuditEntity::TrainingModule => ("Học phần tập huấn", "Training module"),
             AuditEntity::TrainingSession => ("Hội nghị tập huấn", "Training session"),
             AuditEntity::Target => ("Chỉ tiêu", "Target"),
+            AuditEntity::Report => ("Báo cáo năm", "Yearly report"),
         };
         lang.t(vi, en)
     }
@@ -114,13 +119,15 @@ pub enum AuditAction {
     Discard,
     /// Attendance marked at an in-person training session.
     Attend,
+    /// Org units that ended and the unit that took their area over (a merge, a dissolved level).
+    Succeed,
     /// A step of the title cycle (`workflow::Transition`).
     Step(Transition),
 }
 
 impl AuditAction {
     /// Every action, in the order the audit page lists them.
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Deactivate,
@@ -139,6 +146,7 @@ impl AuditAction {
         AuditAction::Detach,
         AuditAction::Discard,
         AuditAction::Attend,
+        AuditAction::Succeed,
         AuditAction::Step(Transition::Start),
         AuditAction::Step(Transition::Save),
         AuditAction::Step(Transition::Submit),
@@ -170,6 +178,7 @@ impl AuditAction {
             AuditAction::Detach => "detach",
             AuditAction::Discard => "discard",
             AuditAction::Attend => "attend",
+            AuditAction::Succeed => "succeed",
             AuditAction::Step(step) => step.code(),
         }
     }
@@ -207,6 +216,7 @@ impl AuditAction {
             AuditAction::Detach => ("Gỡ minh chứng", "Evidence removed"),
             AuditAction::Discard => ("Bỏ bản nháp", "Draft discarded"),
             AuditAction::Attend => ("Điểm danh", "Attendance marked"),
+            AuditAction::Succeed => ("Sáp nhập, kế thừa", "Merged into a successor"),
             AuditAction::Step(step) => match step {
                 Transition::Start => ("Bắt đầu đánh giá", "Evaluation started"),
                 Transition::Save => ("Lưu điểm", "Scores saved"),
@@ -252,7 +262,8 @@ mod tests {
                 "decision",
                 "training_module",
                 "training_session",
-                "target"
+                "target",
+                "report"
             ]
         );
         for e in AuditEntity::ALL {

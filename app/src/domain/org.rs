@@ -88,6 +88,23 @@ pub struct OrgUnit {
     pub child_count: i64,
     /// Optimistic-locking version: a rename, move or (de)activation names the version it saw.
     pub version: i64,
+    /// The first year the unit existed (`None`: before records began).
+    pub valid_from: Option<i32>,
+    /// The last year it existed (`None`: it still does); a unit that ended was merged or
+    /// dissolved into its successors (`org_unit_successions`).
+    pub valid_to: Option<i32>,
+}
+
+impl OrgUnit {
+    /// Whether the unit existed in `year`.
+    pub fn exists_in(&self, year: i32) -> bool {
+        exists_in(self.valid_from, self.valid_to, year)
+    }
+}
+
+/// Whether a unit valid from `from` to `to` (open ends: `None`) existed in `year`.
+pub fn exists_in(from: Option<i32>, to: Option<i32>, year: i32) -> bool {
+    from.is_none_or(|f| f <= year) && to.is_none_or(|t| year <= t)
 }
 
 /// True when `path` is `ancestor` or lies below it. Both are materialised paths ending in `/`.

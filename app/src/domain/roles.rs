@@ -46,6 +46,9 @@ pub enum Permission {
     ManageTraining,
     /// Set the targets (chỉ tiêu) of units and years. Leaders read them, they do not set them.
     SetTargets,
+    /// Write the yearly report's narrative sections (báo cáo năm) of a unit. Everyone who sees
+    /// the unit's dashboard reads the report; leaders and reviewers do not write it.
+    EditReports,
 }
 
 impl Role {
@@ -89,7 +92,7 @@ impl Role {
             Role::Admin => true,
             Role::Officer => matches!(
                 permission,
-                ReadRegistry | WriteRegistry | Evaluate | ViewDashboard | Train
+                ReadRegistry | WriteRegistry | Evaluate | ViewDashboard | Train | EditReports
             ),
             Role::Reviewer => matches!(permission, ReadRegistry | Review | ViewDashboard | Train),
             Role::Leader => matches!(permission, ReadRegistry | ViewDashboard),

@@ -8,6 +8,17 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+/// The file just picked in the `<input type="file">` that fired `ev`, with the picker cleared so
+/// the same file can be chosen again after a failure.
+pub fn take_picked_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    let input = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|files| files.get(0))?;
+    input.set_value("");
+    Some(file)
+}
+
 /// Posts `file` as the multipart field `file` to `url`, writes the share sent so far (0 to 1)
 /// into `progress`, and calls `done` once: with the answer's JSON as `T` on success, with the
 /// server's `AppError` (and its Vietnamese message) on a refusal, or with a transport error

@@ -406,10 +406,13 @@ pub(crate) async fn stored_evaluation(app: &TestApp, id: i64) -> (String, i64, i
 // Rollup helpers, written independently of the code under test
 
 /// Asserts that the non-zero counters are exactly what the registrations add up to, counting
-/// each registration at its unit and every ancestor.
+/// each registration at its unit and every ancestor the unit had in the registration's year
+/// (where a reorganisation moved it since, `org_unit_paths` holds the path it had).
 pub(crate) async fn assert_rollups_match_registrations(app: &TestApp, when: &str) {
     let registrations: Vec<(String, i64, String, String)> = sqlx::query_as(
-        "SELECT u.path, r.year, r.title_kind, r.state FROM registrations r
+        "SELECT COALESCE((SELECT p.path FROM org_unit_paths p WHERE p.unit_id = u.id AND p.until_year >= r.year
+                          ORDER BY p.until_year LIMIT 1), u.path),
+                r.year, r.title_kind, r.state FROM registrations r
          JOIN org_units u ON u.id = r.unit_id",
     )
     .fetch_all(&app.db)

@@ -1,5 +1,6 @@
-//! Five past years of the title cycle in Trà Bồng (2021–2025), so the leaders' dashboard shows
-//! real trends: each year more households and clans register and are recognised; villages,
+//! Eight past years of the title cycle in Trà Bồng (2018–2025, across the 2020 reorganisation
+//! written by `reform.rs`: 2018 and 2019 on the tree of their year), so the leaders' dashboard
+//! shows real trends: each year more households and clans register and are recognised; villages,
 //! communes and organisations register once their three-year title has run out. Three
 //! communes lag behind the others (about 70% of their pace), as some do in every district.
 //! The targets: the district's 2020 plan (60% households, 40% clans, 50% villages, 30%
@@ -7,13 +8,14 @@
 //! editable targets for the years after it.
 //!
 //! Unlike the rest of the demo, the history is written straight into the tables in one
-//! transaction (about 6,400 dossiers: through the stores' one transaction per step, the first
+//! transaction (about 9,000 dossiers: through the stores' one transaction per step, the first
 //! start would take minutes). It is written as the stores would leave it: each dossier with an
 //! evaluation scored by `score()` against the set that year's rules pick, a contributor, and a
 //! decision with a recognition and its verification code; the rollup counters are then rebuilt
-//! from the rows. Two households per commune were approved in 2025 and still await their
+//! from the rows, and each year's denominators snapshotted on its tree. Two households per commune were approved in 2025 and still await their
 //! decision (the end-to-end test decides one). The current year is left to the officers.
 
+use super::reform::{self, REFORM_YEAR};
 use super::Rng;
 use crate::backend::db::{self, Pool};
 use crate::backend::verify_code::new_verify_code;
@@ -29,7 +31,7 @@ use crate::features::targets::types::TargetKind;
 use std::collections::HashMap;
 
 /// The years the history covers.
-const YEARS: std::ops::RangeInclusive<i32> = 2021..=2025;
+const YEARS: std::ops::RangeInclusive<i32> = 2018..=2025;
 
 /// The district's targets: (group, [2020, 2021, …, 2026]).
 const TARGETS: [(TargetKind, [u8; 7]); 6] = [
@@ -44,19 +46,21 @@ const TARGETS: [(TargetKind, [u8; 7]); 6] = [
 /// The share (percent) of a group's subjects that register in a year, at an ordinary commune:
 /// yearly titles grow toward the targets; three-year titles register when their title ran out.
 fn registers(title: TitleKind, year: i32) -> u64 {
-    let step = (year - 2021) as u64;
-    match title {
+    let step = i64::from(year - 2021);
+    let percent = match title {
         TitleKind::Household => 50 + 7 * step,
         TitleKind::Clan => 40 + 6 * step,
         TitleKind::VillageCommunity => 62 + 4 * step,
         TitleKind::CommuneCommunity => 30 + 3 * step,
         TitleKind::CommuneUnit | TitleKind::DistrictUnit => 60 + 4 * step,
-    }
+    };
+    percent.clamp(10, 95) as u64
 }
 
 /// A title's published sets with their ids, as `criteria_sets::store::published_sets` gives.
 type PublishedSets = (Vec<i64>, Vec<(Option<String>, CriteriaSet)>);
 
+#[derive(Clone)]
 struct Subject {
     title: TitleKind,
     id: i64,
@@ -66,6 +70,23 @@ struct Subject {
 }
 
 impl Subject {
+    /// The subject as it stood in `year` (its unit then), or `None` if it did not exist.
+    fn in_year(&self, before: &reform::Before, year: i32) -> Option<Subject> {
+        let own_unit = matches!(
+            self.title,
+            TitleKind::VillageCommunity | TitleKind::CommuneCommunity
+        );
+        if year < REFORM_YEAR && own_unit && before.new_communes.contains(&self.id) {
+            return None;
+        }
+        let (unit_id, unit_path) = before.place(self.unit_id, &self.unit_path, self.id, year);
+        Some(Subject {
+            unit_id,
+            unit_path,
+            ..self.clone()
+        })
+    }
+
     fn commune(&self) -> Option<i64> {
         path_ids(&self.unit_path).get(2).copied()
     }
@@ -163,14 +184,15 @@ fn internal(what: &str) -> AppError {
     }
 }
 
-/// Writes the targets and the five years of dossiers.
+/// Writes the tree before 2020, the targets and the eight years of dossiers.
 pub async fn load(pool: &Pool, rng: &mut Rng, district_id: i64) -> AppResult<()> {
     let subjects = subjects(pool).await?;
     // The communes that lag: the 3rd, 7th and 12th by id.
-    let communes: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM org_units WHERE level = 'xa' ORDER BY id")
-            .fetch_all(pool)
-            .await?;
+    let communes: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM org_units WHERE level = 'xa' AND valid_to IS NULL ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
     let lagging: Vec<i64> = [2, 6, 11]
         .iter()
         .filter_map(|i| communes.get(*i).copied())
@@ -193,6 +215,19 @@ pub async fn load(pool: &Pool, rng: &mut Rng, district_id: i64) -> AppResult<()>
     drop(conn);
 
     let mut tx = db::begin_write(pool).await?;
+    let before = reform::write(&mut tx, district_id).await?;
+    // The communes that ended in 2019 held their own title as communities.
+    let ended: Vec<Subject> = before
+        .ended_communes
+        .iter()
+        .map(|(id, name, path)| Subject {
+            title: TitleKind::CommuneCommunity,
+            id: *id,
+            name: name.clone(),
+            unit_id: *id,
+            unit_path: path.clone(),
+        })
+        .collect();
     for (kind, percents) in TARGETS {
         for (year, percent) in (2020..).zip(percents) {
             sqlx::query(
@@ -215,7 +250,12 @@ pub async fn load(pool: &Pool, rng: &mut Rng, district_id: i64) -> AppResult<()>
     // Decision numbers run on per authority (the unique key is authority and number).
     let mut numbers: HashMap<i64, u32> = HashMap::new();
     for year in YEARS {
-        for s in &subjects {
+        let that_year: Vec<Subject> = subjects
+            .iter()
+            .filter_map(|s| s.in_year(&before, year))
+            .chain(ended.iter().filter(|_| year < REFORM_YEAR).cloned())
+            .collect();
+        for s in &that_year {
             if holds_until
                 .get(&(s.title, s.id))
                 .is_some_and(|until| *until >= year)
@@ -353,6 +393,9 @@ pub async fn load(pool: &Pool, rng: &mut Rng, district_id: i64) -> AppResult<()>
         }
     }
     crate::backend::rollups::rebuild(&mut tx).await?;
+    for year in YEARS {
+        crate::backend::snapshots::take(&mut tx, year).await?;
+    }
     // Nobody watches a dashboard during the first start: the notes of the load are not news.
     sqlx::query("DELETE FROM dashboard_changes")
         .execute(&mut *tx)

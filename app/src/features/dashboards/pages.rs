@@ -32,6 +32,8 @@ struct DashboardParams {
     sort: Lenient<String>,
     #[serde(skip_serializing_if = "Lenient::is_none")]
     desc: Lenient<u8>,
+    #[serde(skip_serializing_if = "Lenient::is_none")]
+    today: Lenient<u8>,
 }
 
 /// What the address asks for, with defaults: the caller's own area, this year, households,
@@ -43,6 +45,8 @@ struct Choice {
     kind: TargetKind,
     sort: ChildSort,
     desc: bool,
+    /// A past year on today's units instead of that year's tree.
+    today: bool,
 }
 
 impl Choice {
@@ -66,6 +70,7 @@ impl Choice {
                 .and_then(|s| ChildSort::from_code(&s))
                 .unwrap_or_default(),
             desc: p.desc.0 == Some(1),
+            today: p.today.0 == Some(1),
         }
     }
 
@@ -76,6 +81,7 @@ impl Choice {
             kind: Lenient(Some(self.kind.code().to_string())),
             sort: Lenient((self.sort != ChildSort::Name).then(|| self.sort.code().to_string())),
             desc: Lenient(self.desc.then_some(1)),
+            today: Lenient(self.today.then_some(1)),
         };
         format!("/bang-dieu-khien?{}", to_query(&params))
     }
@@ -89,6 +95,7 @@ pub fn dashboard_href(unit_id: i64) -> String {
         kind: TargetKind::Households,
         sort: ChildSort::Name,
         desc: false,
+        today: false,
     }
     .href()
 }
@@ -104,6 +111,7 @@ pub fn DashboardPage() -> impl IntoView {
             DashboardQuery {
                 unit_id: c.unit,
                 year: c.year,
+                today: c.today,
             }
         },
         find_dashboard,
@@ -202,6 +210,7 @@ fn dashboard_view(lang: Lang, d: Dashboard, c: Choice) -> impl IntoView {
         <nav class="breadcrumbs" aria-label=lang.t("Địa bàn", "Area")><ol>{trail}</ol></nav>
         <nav class="year-tabs" aria-label=lang.t("Năm", "Year")><ul>{years}</ul></nav>
         <h2 class="dashboard-unit">{format!("{} — {} {}", d.unit_name, lang.t("năm", "year"), d.year)}</h2>
+        {tree_choice(lang, &d, here)}
         {d.denominators_today.then(|| view! {
             <p class="alert alert-info">
                 {lang.t(
@@ -237,6 +246,80 @@ fn dashboard_view(lang: Lang, d: Dashboard, c: Choice) -> impl IntoView {
         {children_table(lang, &d, here)}
         {trend}
     }
+}
+
+/// For a past year: the choice between that year's tree and today's units, and what the
+/// reorganisations did to this unit.
+fn tree_choice(lang: Lang, d: &Dashboard, here: Choice) -> impl IntoView {
+    let links = |units: &[(crate::features::training::types::UnitLink, i32)]| {
+        units
+            .iter()
+            .enumerate()
+            .map(|(n, (u, _))| {
+                let href = Choice {
+                    unit: Some(u.unit_id),
+                    ..here
+                }
+                .href();
+                view! { {(n > 0).then_some(", ")}<a href=href>{u.name.clone()}</a> }
+            })
+            .collect_view()
+    };
+    let formed = d.predecessors.first().map(|(_, year)| {
+        view! {
+            <p class="unit-history">
+                {match lang {
+                    Lang::Vi => format!("Hình thành năm {year} từ: "),
+                    Lang::En => format!("Formed in {year} from: "),
+                }}
+                {links(&d.predecessors)}
+            </p>
+        }
+    });
+    let ended = d.successors.first().map(|(_, year)| {
+        view! {
+            <p class="unit-history">
+                {match lang {
+                    Lang::Vi => format!("Từ năm {year} thuộc: "),
+                    Lang::En => format!("From {year} part of: "),
+                }}
+                {links(&d.successors)}
+            </p>
+        }
+    });
+    let past = d.year < this_year();
+    let toggle = past.then(|| {
+        let year_tree = Choice {
+            today: false,
+            ..here
+        }
+        .href();
+        let today = Choice {
+            today: true,
+            ..here
+        }
+        .href();
+        let (on_year, on_today) = if d.today {
+            (None, Some("page"))
+        } else {
+            (Some("page"), None)
+        };
+        view! {
+            <nav class="tree-choice" aria-label=lang.t("Cách xem đơn vị", "Units shown as")>
+                <ul>
+                    <li><a href=year_tree aria-current=on_year>{match lang {
+                        Lang::Vi => format!("Theo đơn vị hành chính năm {}", d.year),
+                        Lang::En => format!("On the units of {}", d.year),
+                    }}</a></li>
+                    <li><a href=today aria-current=on_today>{lang.t(
+                        "Theo đơn vị hiện nay (cộng số liệu đơn vị cũ vào đơn vị kế thừa)",
+                        "On today's units (former units added into their successors)",
+                    )}</a></li>
+                </ul>
+            </nav>
+        }
+    });
+    view! { {toggle}{formed}{ended} }
 }
 
 /// One group's card: its bar against the target, the numbers, and the gap in words.

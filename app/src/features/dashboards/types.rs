@@ -175,9 +175,19 @@ pub struct Dashboard {
     pub trend: Vec<(TargetKind, Vec<TrendPoint>)>,
     /// Whether the caller may set this unit's targets.
     pub can_set_targets: bool,
-    /// The denominators are today's counts: the registry keeps no count of past years yet,
-    /// so a past year's percentage is measured against today's households.
+    /// The denominators are today's counts: the year is past and has no snapshot of its own
+    /// registry (`backend::snapshots`), so its percentages are measured against today's.
     pub denominators_today: bool,
+    /// Shown on today's units (predecessors' figures added into their successors) rather
+    /// than on the tree of the year.
+    pub today: bool,
+    /// The unit's first and last year (`None`: open).
+    pub valid_from: Option<i32>,
+    pub valid_to: Option<i32>,
+    /// The units whose area this one took over (a merge, a dissolved level), and those that
+    /// took over its own, each with the year it happened.
+    pub predecessors: Vec<(UnitLink, i32)>,
+    pub successors: Vec<(UnitLink, i32)>,
 }
 
 impl Dashboard {
@@ -192,6 +202,10 @@ pub struct DashboardQuery {
     /// `None`: the caller's own area.
     pub unit_id: Option<i64>,
     pub year: i32,
+    /// A past year on today's units (predecessors' figures added into their successors)
+    /// instead of that year's tree.
+    #[serde(default)]
+    pub today: bool,
 }
 
 /// How the child units' table is sorted.

@@ -1,8 +1,8 @@
 //! The org-unit tree: browse, pick, add, rename, move, deactivate.
 
 use super::types::{
-    AreaSummary, NewUnitInput, UnitFilterChoices, UnitFilterQuery, UnitOption, UnitOptionsQuery,
-    UnitView,
+    AreaSummary, NewUnitInput, SuccessionInput, UnitFilterChoices, UnitFilterQuery, UnitOption,
+    UnitOptionsQuery, UnitView,
 };
 use crate::domain::org::OrgUnit;
 use crate::error::AppError;
@@ -146,6 +146,16 @@ pub async fn set_unit_active(id: i64, version: i64, active: bool) -> Result<OrgU
 pub async fn move_unit(id: i64, version: i64, new_parent_id: i64) -> Result<OrgUnit, AppError> {
     as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
         org_units::move_unit(&state.db, &user, id, version, new_parent_id).await
+    })
+    .await
+}
+
+/// Records a reorganisation: from `input.year` the predecessors' area is the successor's
+/// (their children continue under it; the past stays on its own tree).
+#[server(prefix = "/api", endpoint = "units/succession", input = Json)]
+pub async fn record_succession(input: SuccessionInput) -> Result<(), AppError> {
+    as_caller_with(Permission::ManageOrgUnits, |state, user| async move {
+        org_units::history::record(&state.db, &user, input).await
     })
     .await
 }

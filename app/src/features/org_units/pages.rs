@@ -13,6 +13,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+mod succession;
+use succession::SuccessionForm;
+
 #[component]
 pub fn OrgUnitsPage() -> impl IntoView {
     let lang = use_lang();
@@ -21,6 +24,12 @@ pub fn OrgUnitsPage() -> impl IntoView {
     let show_inactive = Memo::new(move |_| query.read().get("all").is_some_and(|v| v == "1"));
     // Bumped after every change so the view reloads.
     let changes = RwSignal::new(0u32);
+    // What the last reorganisation did: kept here, above the view the change reloads.
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        id.track();
+        notice.set(None);
+    });
     let data = Resource::new(
         move || (id.get(), show_inactive.get(), changes.get()),
         |(id, all, _)| find_unit(id, all),
@@ -37,11 +46,12 @@ pub fn OrgUnitsPage() -> impl IntoView {
                             <a class="btn btn-secondary" href="/don-vi/nhap">{lang.t("Nhập cây đơn vị từ Excel/CSV", "Import the tree from Excel/CSV")}</a>
                         </div>
                     </Show>
+                    {move || notice.get().map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
                     <Transition fallback=move || view! { <p class="loading">{lang.t("Đang tải…", "Loading…")}</p> }>
                         {move || Suspend::new(async move {
                             match data.await {
                                 Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
-                                Ok(v) => view! { <UnitPanel view=v changes show_inactive=show_inactive.get() /> }.into_any(),
+                                Ok(v) => view! { <UnitPanel view=v changes notice show_inactive=show_inactive.get() /> }.into_any(),
                             }
                         })}
                     </Transition>
@@ -63,6 +73,7 @@ fn unit_href(id: i64, all: bool) -> String {
 fn UnitPanel(
     view: crate::features::org_units::types::UnitView,
     changes: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
     show_inactive: bool,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -83,6 +94,8 @@ fn UnitPanel(
                     <span class="unit-code">{c.code.clone()}</span>
                     {(c.child_count > 0).then(|| format!(" · {} {}", c.child_count, lang.t("đơn vị trực thuộc", "sub-units")))}
                     {(!c.active).then(|| view! { " " <span class="badge badge-muted">{lang.t("Ngừng hoạt động", "Inactive")}</span> })}
+                    {c.valid_from.map(|y| format!(" · {} {y}", lang.t("từ năm", "from")))}
+                    {c.valid_to.map(|y| format!(" · {} {y}", lang.t("đến năm", "until")))}
                 </li>
             }
         })
@@ -112,7 +125,15 @@ fn UnitPanel(
         <ul class="tree">{children}</ul>
         {(view.children.is_empty()).then(|| view! { <p class="muted">{lang.t("Không có đơn vị trực thuộc.", "No sub-units.")}</p> })}
         {match (current, view.can_manage) {
-            (Some(unit), true) => Some(view! { <UnitAdmin unit changes /> }),
+            (Some(unit), true) => {
+                let has_children = view.children.iter().any(|c| c.active);
+                let children = view.children.clone();
+                let for_form = unit.clone();
+                Some(view! {
+                    <UnitAdmin unit changes />
+                    {has_children.then(|| view! { <SuccessionForm unit=for_form children changes notice /> })}
+                })
+            }
             _ => None,
         }}
     }

@@ -16,6 +16,8 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::features::org_units::types::AreaSummary;
 use sqlx::QueryBuilder;
 
+pub mod history;
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -27,6 +29,8 @@ struct Row {
     active: bool,
     child_count: i64,
     version: i64,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
 }
 
 impl Row {
@@ -41,12 +45,15 @@ impl Row {
             active: self.active,
             child_count: self.child_count,
             version: self.version,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
         }
     }
 }
 
 const SELECT: &str = "SELECT u.id, u.parent_id, u.level, u.code, u.name, u.path, u.active,
-    (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count, u.version
+    (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count, u.version,
+    u.valid_from, u.valid_to
     FROM org_units u";
 
 /// One unit by id.
@@ -172,7 +179,7 @@ pub async fn in_scope(
     let mut qb: QueryBuilder<Db> = QueryBuilder::new(
         "SELECT u.id, u.parent_id, u.level, u.code, u.name, u.path, u.active,
          (SELECT COUNT(*) FROM org_units c WHERE c.parent_id = u.id) AS child_count, u.version,
-         p.name AS parent_name
+         u.valid_from, u.valid_to, p.name AS parent_name
          FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id WHERE u.active AND ",
     );
     push_scope_filter(&mut qb, "u.path", scopes);
@@ -349,6 +356,8 @@ pub async fn insert(
         active: true,
         child_count: 0,
         version: 1,
+        valid_from: None,
+        valid_to: None,
     })
 }
 
@@ -528,34 +537,7 @@ pub async fn move_unit(
             ),
         ));
     }
-    let new_path = format!("{}{}/", parent.path, unit.id);
-    let old_path = unit.path.clone();
-    // Rewrite the path prefix of the whole subtree in one statement.
-    sqlx::query(
-        "UPDATE org_units SET path = $1 || substr(path, $2), updated_at = $3
-         WHERE path >= $4 AND path < $5",
-    )
-    .bind(&new_path)
-    .bind(old_path.len() as i64 + 1)
-    .bind(db::now())
-    .bind(&old_path)
-    .bind(subtree_upper_bound(&old_path))
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE org_units SET parent_id = $1 WHERE id = $2")
-        .bind(parent.id)
-        .bind(unit.id)
-        .execute(&mut *tx)
-        .await?;
-    // Audit entries keep the path they were written under; rewrite those of the moved subtree so
-    // filtering the log by the new parent still finds them.
-    sqlx::query("UPDATE audit_log SET unit_path = $1 || substr(unit_path, $2) WHERE unit_path >= $3 AND unit_path < $4")
-        .bind(&new_path)
-        .bind(old_path.len() as i64 + 1)
-        .bind(&old_path)
-        .bind(subtree_upper_bound(&old_path))
-        .execute(&mut *tx)
-        .await?;
+    let new_path = reparent(&mut tx, &unit, &parent).await?;
     // Counters are kept per ancestor: the subtree has new ancestors now.
     crate::backend::rollups::rebuild(&mut tx).await?;
     crate::backend::counts::rebuild(&mut tx).await?;
@@ -578,6 +560,45 @@ pub async fn move_unit(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Puts `unit` (and its subtree) under `parent`: rewrites the paths and the audit entries'
+/// paths, so filtering the log by the new parent still finds them. The caller rebuilds the
+/// counters. Returns the unit's new path.
+pub(crate) async fn reparent(
+    conn: &mut Conn,
+    unit: &OrgUnit,
+    parent: &OrgUnit,
+) -> AppResult<String> {
+    let new_path = format!("{}{}/", parent.path, unit.id);
+    let old_path = unit.path.clone();
+    // Rewrite the path prefix of the whole subtree in one statement.
+    sqlx::query(
+        "UPDATE org_units SET path = $1 || substr(path, $2), updated_at = $3
+         WHERE path >= $4 AND path < $5",
+    )
+    .bind(&new_path)
+    .bind(old_path.len() as i64 + 1)
+    .bind(db::now())
+    .bind(&old_path)
+    .bind(subtree_upper_bound(&old_path))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE org_units SET parent_id = $1 WHERE id = $2")
+        .bind(parent.id)
+        .bind(unit.id)
+        .execute(&mut *conn)
+        .await?;
+    // Audit entries keep the path they were written under; rewrite those of the moved subtree so
+    // filtering the log by the new parent still finds them.
+    sqlx::query("UPDATE audit_log SET unit_path = $1 || substr(unit_path, $2) WHERE unit_path >= $3 AND unit_path < $4")
+        .bind(&new_path)
+        .bind(old_path.len() as i64 + 1)
+        .bind(&old_path)
+        .bind(subtree_upper_bound(&old_path))
+        .execute(&mut *conn)
+        .await?;
+    Ok(new_path)
 }
 
 /// How many active communes, villages, households, clans and organisations lie within what

@@ -77,3 +77,16 @@ pub struct AreaSummary {
     pub clans: i64,
     pub organisations: i64,
 }
+
+/// A reorganisation: from `year` on, the area of the `predecessor_ids` belongs to
+/// `successor_id` (a merge of communes, a dissolved district whose communes pass to the
+/// province). The predecessors end the year before; their active children continue under the
+/// successor; the past stays on the tree it had.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuccessionInput {
+    pub year: i32,
+    pub predecessor_ids: Vec<i64>,
+    pub successor_id: i64,
+    /// The legal basis, e.g. "Nghị quyết 1677/NQ-UBTVQH15".
+    pub basis: String,
+}

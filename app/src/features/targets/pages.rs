@@ -3,7 +3,9 @@
 //! read them.
 
 use super::api::{find_targets, save_targets};
-use super::types::{TargetKind, TargetRow, TargetsInput, UnitTargets};
+use super::types::{
+    targets_sheet_href, ImportedTargets, TargetKind, TargetRow, TargetsInput, UnitTargets,
+};
 use crate::domain::roles::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -59,6 +61,12 @@ pub fn TargetsPage() -> impl IntoView {
         )
     });
     let data = Resource::new(move || place.get(), |(unit, year)| find_targets(unit, year));
+    // What the last uploaded file did: kept here, above the form its import reloads.
+    let imported: RwSignal<Option<ImportedTargets>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        place.track();
+        imported.set(None);
+    });
     view! {
         <Title text=lang.t("Chỉ tiêu", "Targets") />
         <h1 class="page-title">{lang.t("Chỉ tiêu xây dựng xã hội học tập", "Learning-society targets")}</h1>
@@ -66,7 +74,14 @@ pub fn TargetsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{lang.t("Đang tải…", "Loading…")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(t) => view! { <TargetsForm targets=t /> }.into_any(),
+                        Ok(t) => {
+                            let (unit_id, year, can_edit) = (t.unit_id, t.year, t.can_edit);
+                            view! {
+                                <TargetsForm targets=t />
+                                <TargetsFile unit_id year can_edit imported on_imported=Callback::new(move |_| data.refetch()) />
+                            }
+                            .into_any()
+                        }
                         Err(e) => view! { <ErrorAlert error=e /> }.into_any(),
                     }
                 })}
@@ -214,5 +229,92 @@ fn TargetsForm(targets: UnitTargets) -> impl IntoView {
                 <ul class="link-list">{children}</ul>
             </section>
         })}
+    }
+}
+
+/// The targets sheet of the unit and its children: download it, fill it in, upload it (all
+/// rows are saved, or none with the rows to fix).
+#[component]
+fn TargetsFile(
+    unit_id: i64,
+    year: i32,
+    can_edit: bool,
+    imported: RwSignal<Option<ImportedTargets>>,
+    on_imported: Callback<()>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let error = RwSignal::new(None::<AppError>);
+    let done = imported;
+    let progress: RwSignal<Option<f64>> = RwSignal::new(None);
+    let on_file = move |_ev: leptos::ev::Event| {
+        error.set(None);
+        done.set(None);
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(file) = crate::ui::take_picked_file(&_ev) else {
+                return;
+            };
+            progress.set(Some(0.0));
+            crate::ui::upload_file(
+                super::types::TARGETS_UPLOAD_HREF,
+                file,
+                progress,
+                move |result: Result<ImportedTargets, AppError>| {
+                    let _ = progress.try_set(None);
+                    match result {
+                        Ok(imported) => {
+                            let _ = done.try_set(Some(imported));
+                            on_imported.run(());
+                        }
+                        Err(e) => {
+                            let _ = error.try_set(Some(e));
+                        }
+                    }
+                },
+            );
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = on_imported;
+    };
+    view! {
+        <section class="card" aria-labelledby="targets-file">
+            <h2 id="targets-file">{lang.t("Chỉ tiêu bằng tệp Excel", "Targets in an Excel file")}</h2>
+            <p>
+                <a class="btn btn-secondary" href=targets_sheet_href(unit_id, year) rel="external" download>
+                    {lang.t("Tải bảng chỉ tiêu của đơn vị và các đơn vị trực thuộc", "Download the targets of this unit and the units below")}
+                </a>
+            </p>
+            {can_edit.then(|| view! {
+                <div class="field">
+                    <label for="targets-upload">{lang.t("Tải lên bảng đã điền (.xlsx hoặc CSV)", "Upload the filled-in sheet (.xlsx or CSV)")}</label>
+                    <input id="targets-upload" type="file" accept=".xlsx,.csv,text/csv" aria-describedby="targets-upload-hint"
+                        disabled=move || progress.get().is_some() on:change=on_file />
+                    <p class="hint" id="targets-upload-hint">{lang.t(
+                        "Mỗi dòng một đơn vị và một năm. Ô để trống: giữ nguyên; \"-\": bỏ chỉ tiêu riêng (dùng của cấp trên); số từ 0 đến 100: đặt chỉ tiêu. Nếu có dòng sai, không dòng nào được lưu.",
+                        "One row per unit and year. An empty cell keeps the target; \"-\" removes the unit's own; a number from 0 to 100 sets it. If a row is wrong, no row is saved.",
+                    )}</p>
+                </div>
+            })}
+            {move || progress.get().map(|p| view! {
+                <label for="targets-progress">{format!("{} {:.0}%", lang.t("Đang tải lên", "Uploading"), p * 100.0)}</label>
+                <progress id="targets-progress" class="upload-progress" max="1" value=p></progress>
+            })}
+            {move || error.get().map(|e| match e {
+                // A file's problems are listed row by row.
+                AppError::Validation(problems) => view! {
+                    <div class="alert alert-error" role="alert">
+                        <strong>{lang.t("Chưa nhập được tệp:", "The file was not imported:")}</strong>
+                        <ul>{problems.into_iter().map(|p| view! { <li>{p.message.get(lang).to_string()}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                other => view! { <ErrorAlert error=other /> }.into_any(),
+            })}
+            {move || done.get().map(|d| view! {
+                <p class="alert alert-success" role="status">{match lang {
+                    Lang::Vi => format!("Đã đọc {} dòng; chỉ tiêu của {} dòng đã thay đổi.", d.rows, d.changed),
+                    Lang::En => format!("{} rows read; {} changed a unit's targets.", d.rows, d.changed),
+                }}</p>
+            })}
+        </section>
     }
 }

@@ -15,6 +15,8 @@ use crate::error::{AppError, AppResult};
 use crate::features::org_units::store as org_units;
 use sqlx::QueryBuilder;
 
+pub mod import;
+
 /// The targets set at `unit_ids` for `year` (every year when `None`), as (unit, year, group,
 /// percent). Rows of a group this version does not know are skipped.
 pub async fn set_at(
@@ -155,13 +157,28 @@ pub async fn save(pool: &Pool, user: &SessionUser, input: TargetsInput) -> AppRe
         .ok_or_else(|| AppError::not_found("đơn vị", "Unit"))?;
     require_at(user, Permission::SetTargets, &unit.path)?;
     let mut tx = db::begin_write(pool).await?;
-    let before: Vec<(TargetKind, u8)> = set_at(&mut tx, &[unit.id], Some(input.year))
+    write_one(&mut tx, user, &unit, input.year, &input.percents).await?;
+    tx.commit().await?;
+    find(pool, user, Some(unit.id), input.year).await
+}
+
+/// Writes `unit`'s own targets for `year` inside the caller's write transaction (the caller
+/// has checked `SetTargets` at the unit): an audit entry with the values before and after and
+/// a change note for the open dashboards, if anything changed. Whether it did.
+pub(crate) async fn write_one(
+    conn: &mut Conn,
+    user: &SessionUser,
+    unit: &OrgUnit,
+    year: i32,
+    percents: &[(TargetKind, Option<u8>)],
+) -> AppResult<bool> {
+    let before: Vec<(TargetKind, u8)> = set_at(&mut *conn, &[unit.id], Some(year))
         .await?
         .into_iter()
         .map(|(_, _, k, p)| (k, p))
         .collect();
     let now = db::now();
-    for (kind, percent) in &input.percents {
+    for (kind, percent) in percents {
         match percent {
             Some(p) => {
                 sqlx::query(
@@ -171,25 +188,25 @@ pub async fn save(pool: &Pool, user: &SessionUser, input: TargetsInput) -> AppRe
                      SET percent = excluded.percent, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                 )
                 .bind(unit.id)
-                .bind(input.year)
+                .bind(year)
                 .bind(kind.code())
                 .bind(i64::from(*p))
                 .bind(now)
                 .bind(user.id)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             }
             None => {
                 sqlx::query("DELETE FROM targets WHERE unit_id = $1 AND year = $2 AND kind = $3")
                     .bind(unit.id)
-                    .bind(input.year)
+                    .bind(year)
                     .bind(kind.code())
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
             }
         }
     }
-    let after: Vec<(TargetKind, u8)> = set_at(&mut tx, &[unit.id], Some(input.year))
+    let after: Vec<(TargetKind, u8)> = set_at(&mut *conn, &[unit.id], Some(year))
         .await?
         .into_iter()
         .map(|(_, _, k, p)| (k, p))
@@ -201,22 +218,21 @@ pub async fn save(pool: &Pool, user: &SessionUser, input: TargetsInput) -> AppRe
                 .collect::<Vec<_>>()
         };
         audit::record(
-            &mut tx,
+            &mut *conn,
             user,
             Change {
                 action: AuditAction::Update,
                 entity: AuditEntity::Target,
                 entity_id: Some(unit.id),
                 unit_path: &unit.path,
-                summary: format!("{} — {}", unit.name, input.year),
+                summary: format!("{} — {}", unit.name, year),
             },
             Some(&words(&before)),
             Some(&words(&after)),
         )
         .await?;
         // Every dashboard under the unit measures against these targets.
-        changes::note(&mut tx, &unit.path).await?;
+        changes::note(&mut *conn, &unit.path).await?;
     }
-    tx.commit().await?;
-    find(pool, user, Some(unit.id), input.year).await
+    Ok(before != after)
 }

@@ -185,6 +185,21 @@ pub struct TargetsInput {
     pub percents: Vec<(TargetKind, Option<u8>)>,
 }
 
+/// What a targets file did: its rows, and how many of them changed a unit's targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedTargets {
+    pub rows: usize,
+    pub changed: usize,
+}
+
+/// Where a targets file is uploaded (multipart field `file`).
+pub const TARGETS_UPLOAD_HREF: &str = "/targets/import";
+
+/// The targets sheet of a unit and its children for a year, to fill in and upload again.
+pub fn targets_sheet_href(unit_id: i64, year: i32) -> String {
+    format!("/export/targets.xlsx?unit_id={unit_id}&year={year}")
+}
+
 /// The target in force for each group at the last unit of `chain` (its ancestors first, the
 /// unit last), given the targets set along it as (unit id, group, percent): the nearest unit
 /// that set one wins.

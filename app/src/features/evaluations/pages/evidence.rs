@@ -155,18 +155,9 @@ pub(super) fn FileUpload(code: String, file_id: String, form: Form) -> impl Into
         error.set(None);
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = _ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
+            let Some(file) = crate::ui::take_picked_file(&_ev) else {
                 return;
             };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            // Clear the picker so the same file can be chosen again after a failure.
-            input.set_value("");
             if file.size() > MAX_EVIDENCE_BYTES {
                 error.set(Some(AppError::bad_request(
                     "Tệp quá lớn: tối đa 10 MB. Hãy chụp ảnh nhỏ hơn hoặc chia tệp PDF.",

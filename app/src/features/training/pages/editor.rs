@@ -487,17 +487,9 @@ fn DraftDocuments(
         #[cfg(feature = "hydrate")]
         {
             use super::super::types::{document_upload_href, MAX_DOCUMENT_BYTES};
-            use wasm_bindgen::JsCast;
-            let Some(input) = _ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
+            let Some(file) = crate::ui::take_picked_file(&_ev) else {
                 return;
             };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
             if file.size() > MAX_DOCUMENT_BYTES as f64 {
                 error.set(Some(AppError::bad_request(
                     "Tệp quá lớn: tối đa 15 MB.",

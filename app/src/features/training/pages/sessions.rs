@@ -305,17 +305,9 @@ fn SessionView(detail: SessionDetail, modules: Vec<SessionModule>) -> impl IntoV
         error.set(None);
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = _ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
+            let Some(file) = crate::ui::take_picked_file(&_ev) else {
                 return;
             };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
             progress.set(Some(0.0));
             crate::ui::upload_file(
                 &super::super::types::attendee_upload_href(session_id),
